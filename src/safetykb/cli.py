@@ -1,0 +1,235 @@
+"""The ``safetykb`` command line: commands, output formats and exit codes.
+
+Exit codes (all commands): 0 success (``check``: no errors; warnings allowed
+unless ``--strict``), 1 problems found or the build failed, 2 bad usage or an
+unusable configuration. A traceback is a bug: bad input is always a message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import ConfigError, load_config
+from .linter import check_paths
+from .model import Problem
+from .rules import REGISTRY, default_levels
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="The knowledge base to work on.")
+
+
+def _root(root: Path) -> Path:
+    if not root.is_dir():
+        raise click.UsageError(f"--root {str(root)!r}: no such folder")
+    return root.resolve()
+
+
+def _fail_config(exc: Exception) -> None:
+    click.echo(f"safetykb: configuration error: {exc}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def format_problems(problems: list[Problem], fmt: str) -> str:
+    """Problems as text lines, GitHub workflow annotations or a JSON list."""
+    if fmt == "json":
+        return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
+    if fmt == "github":
+        def esc(s: str) -> str:
+            return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return "\n".join(
+            f"::{p.level} file={p.path},line={p.line},col={p.column},title={p.rule}::"
+            f"{esc(p.rule + ' ' + p.message)}" for p in problems)
+    return "\n".join(p.format_text() for p in problems)
+
+
+def summary(problems: list[Problem], documents: int, seconds: float) -> str:
+    errors = sum(p.level == "error" for p in problems)
+    warnings = sum(p.level == "warning" for p in problems)
+    return (f"{documents} document(s) checked in {seconds:.2f} s: "
+            f"{errors} error(s), {warnings} warning(s)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="safetykb")
+def main() -> None:
+    """safetykb: a docs-as-code knowledge base for safety production."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]),
+              default="text", show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Check review dates as on this day (YYYY-MM-DD).")
+@root_option
+def check(paths: tuple[Path, ...], fmt: str, strict: bool, today: dt.datetime | None,
+          root: Path) -> None:
+    """Validate every document (or PATHS) without building the site."""
+    root = _root(root)
+    started = time.perf_counter()
+    try:
+        kb, problems = check_paths(root, [p.resolve() for p in paths],
+                                   today.date() if today else None)
+    except ConfigError as exc:
+        _fail_config(exc)
+        return
+    output = format_problems(problems, fmt)
+    if output:
+        click.echo(output)
+    checked = len(kb.documents)
+    if fmt == "text":
+        click.echo(summary(problems, checked, time.perf_counter() - started), err=True)
+    failing = {"error", "warning"} if strict else {"error"}
+    sys.exit(EXIT_PROBLEMS if any(p.level in failing for p in problems) else EXIT_OK)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text",
+              show_default=True)
+@root_option
+def rules_cmd(fmt: str, root: Path) -> None:
+    """List every rule: id, level (as configured), description."""
+    try:
+        config = load_config(_root(root), default_levels())
+    except ConfigError as exc:
+        _fail_config(exc)
+        return
+    rows = [(r.id, config.level(r.id, r.level), r.name, r.description)
+            for r in REGISTRY.values()]
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(("id", "level", "name", "description"), row, strict=True))
+                               for row in rows], indent=2))
+    elif fmt == "md":
+        from .render import rules_reference_markdown
+
+        click.echo(rules_reference_markdown())
+    else:
+        for rule_id, level, name, description in rows:
+            click.echo(f"{rule_id:<7} {level:<8} {name:<26} {description}")
+
+
+@main.command()
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: site_dir of mkdocs.yml).")
+@click.option("--quiet", "-q", is_flag=True, help="Only warnings and errors.")
+@root_option
+def build(site_dir: Path | None, quiet: bool, root: Path) -> None:
+    """Check, then build the site; the output is replaced only on success."""
+    from .sitebuild import BuildError, build_site
+
+    root = _root(root)
+    try:
+        load_config(root, default_levels())
+        target = build_site(root, site_dir.resolve() if site_dir else None, quiet=quiet)
+    except ConfigError as exc:
+        _fail_config(exc)
+        return
+    except FileNotFoundError as exc:
+        click.echo(f"safetykb: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except BuildError as exc:
+        click.echo(f"safetykb: {exc}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"safetykb: site built in {target}", err=True)
+
+
+@main.command()
+@click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve on.")
+@root_option
+def serve(dev_addr: str, root: Path) -> None:
+    """Live preview of the site; rebuilds when a document changes."""
+    from .sitebuild import serve as run_serve
+
+    root = _root(root)
+    try:
+        load_config(root, default_levels())
+        sys.exit(run_serve(root, dev_addr))
+    except ConfigError as exc:
+        _fail_config(exc)
+    except FileNotFoundError as exc:
+        click.echo(f"safetykb: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Write a new, working knowledge base into DIRECTORY (new or empty)."""
+    from .scaffold import InitError, init_kb
+
+    try:
+        written = init_kb(directory)
+    except InitError as exc:
+        click.echo(f"safetykb: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"safetykb: wrote {len(written)} files into {directory}", err=True)
+    click.echo(f"next: safetykb check --root {directory} && safetykb serve --root {directory}",
+               err=True)
+
+
+@main.command()
+@click.argument("doc_type", metavar="TYPE", type=click.Choice(["procedure", "action", "checklist"]))
+@click.argument("title")
+@click.option("--area", default=None, help="Area code in the id and folder, e.g. HD, PRESS.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None)
+@root_option
+def new(doc_type: str, title: str, area: str | None, lang: str | None, root: Path) -> None:
+    """Create a draft document from the template, with the next free id."""
+    from .scaffold import InitError, new_document
+
+    root = _root(root)
+    try:
+        config = load_config(root, default_levels())
+        path, doc_id = new_document(root, config, doc_type, title, area, lang)
+    except ConfigError as exc:
+        _fail_config(exc)
+        return
+    except InitError as exc:
+        click.echo(f"safetykb: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{doc_id} {path.relative_to(root).as_posix()}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json"]), default="md",
+              show_default=True)
+@click.option("--all", "everything", is_flag=True,
+              help="Include superseded and withdrawn documents.")
+@root_option
+def register(fmt: str, everything: bool, root: Path) -> None:
+    """The document register: every controlled document with its control data."""
+    from .loader import load_kb
+    from .register import format_register, register_rows
+
+    root = _root(root)
+    try:
+        config = load_config(root, default_levels())
+    except ConfigError as exc:
+        _fail_config(exc)
+        return
+    kb = load_kb(root, config)
+    click.echo(format_register(register_rows(kb, everything), fmt), nl=False)
+
+
+@main.command()
+def schema() -> None:
+    """The JSON Schema of document front matter (for editors)."""
+    from .schema import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

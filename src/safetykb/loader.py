@@ -1,0 +1,323 @@
+"""Files to documents: front matter with line numbers, body structure.
+
+Reading never raises on bad input: what cannot be read is recorded on the
+document as a problem for the front-matter and file rules to report (FM001,
+FM002, FM006, FL001, FL002). The body is tokenised once with markdown-it-py
+(CommonMark) and reduced to the structure the rules and outputs need:
+sections, lists, checklist items, raw HTML and links.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .config import Config
+from .model import Document, HtmlFragment, Item, KnowledgeBase, Link, ListBlock, ListEntry, Section
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader that keeps dates as text: the schema checks them, so that an
+    impossible date such as 2026-02-30 is a rule message, not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+_TASK_RE = re.compile(r"^\[([ xX])\]\s+")
+CRITICAL_MARK = "(!)"
+
+# Rule ids the loader reports through (the modules in rules/ document them).
+NO_FRONT_MATTER = "FM001"
+YAML_SYNTAX = "FM002"
+YAML_ALIAS = "FM006"
+UNREADABLE = "FL001"
+TOO_LARGE = "FL002"
+
+
+def _record(doc: Document, rule: str, line: int, message: str, column: int = 1) -> None:
+    from .model import Problem
+
+    doc.load_problems.append(Problem(doc.relpath, line, column, rule, "", message))
+
+
+def decode(doc: Document, data: bytes) -> str | None:
+    """UTF-8 text of ``data`` (a BOM is allowed), or None with FL001 recorded."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        _record(doc, UNREADABLE, line,
+                f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8")
+        return None
+    # CRLF and lone CR become LF, so line numbers match what editors show.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _walk_nodes(root: yaml.Node) -> bool:
+    """True when the node graph shares a node (an alias). Visits each node
+    once, so an alias bomb costs no more than its text."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return False
+
+
+def parse_front_matter(doc: Document, text: str, config: Config) -> None:
+    """Split ``text`` into front matter and body; load the YAML keeping lines."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        doc.body, doc.body_line = text, 1
+        _record(doc, NO_FRONT_MATTER, 1,
+                "no front matter: the file must start with a '---' line, the YAML "
+                "fields (id, title, type, ...), and a closing '---' line")
+        return
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        doc.body, doc.body_line = "", len(lines) + 1
+        _record(doc, NO_FRONT_MATTER, 1,
+                "front matter is not closed: expected a '---' line after the fields")
+        return
+    doc.fm_start, doc.fm_end = 1, end + 1
+    doc.body = "\n".join(lines[end + 1:])
+    doc.body_line = end + 2
+    fm_text = "\n".join(lines[1:end])
+    if len(fm_text.encode("utf-8")) > config.limit("max_front_matter_bytes"):
+        _record(doc, TOO_LARGE, 1,
+                f"front matter is {len(fm_text.encode('utf-8'))} bytes; the limit is "
+                f"{config.limit('max_front_matter_bytes')} (limits.max_front_matter_bytes)")
+        return
+    if not fm_text.strip():
+        _record(doc, NO_FRONT_MATTER, 1,
+                "front matter is empty: expected the fields id, title, type, revision, "
+                "status and owner")
+        return
+    loader = _Loader(fm_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            _record(doc, NO_FRONT_MATTER, 1, "front matter is empty")
+            return
+        if _walk_nodes(node):
+            _record(doc, YAML_ALIAS, 2 + _alias_line(fm_text),
+                    "YAML anchors and aliases (&name, *name) are not allowed in front "
+                    "matter: write each value out")
+            return
+        if not isinstance(node, yaml.MappingNode):
+            _record(doc, NO_FRONT_MATTER, node.start_mark.line + 2,
+                    f"front matter must be a mapping of fields (key: value), got a "
+                    f"{'list' if isinstance(node, yaml.SequenceNode) else 'single value'}")
+            return
+        meta_lines: dict[str, int] = {}
+        for key_node, _value in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 2
+            if not isinstance(key, str):
+                continue
+            if key in meta_lines:
+                doc.duplicate_keys.append((key, line))
+            else:
+                meta_lines[key] = line
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 2
+        column = mark.column + 1 if mark else 1
+        what = exc.problem or "invalid YAML"
+        if "\t" in fm_text and "found character '\\t'" in str(exc):
+            what += " (use spaces, not tabs, to indent YAML)"
+        _record(doc, YAML_SYNTAX, line, f"YAML syntax error: {what}", column)
+        return
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        _record(doc, YAML_SYNTAX, 2, f"YAML error: {exc}")
+        return
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        _record(doc, NO_FRONT_MATTER, 2, "front matter must be a mapping of fields")
+        return
+    doc.meta = {str(k): v for k, v in data.items()}
+    doc.meta_lines = meta_lines
+    doc.fm_ok = True
+
+
+def _alias_line(fm_text: str) -> int:
+    for number, line in enumerate(fm_text.split("\n")):
+        if re.search(r"(^|[\s\[{,:-])[&*][\w-]+", line):
+            return number
+    return 0
+
+
+def _inline_scan(doc: Document, token: Token, line: int) -> None:
+    for child in token.children or ():
+        if child.type == "html_inline":
+            doc.html.append(HtmlFragment(child.content, line))
+        elif child.type == "link_open":
+            doc.links.append(Link(str(child.attrs.get("href", "")), line))
+        elif child.type == "image":
+            doc.links.append(Link(str(child.attrs.get("src", "")), line, image=True))
+        elif child.type == "softbreak":
+            line += 1
+
+
+def parse_body(doc: Document) -> None:
+    """Reduce the body's tokens to sections, lists, items, HTML and links."""
+    offset = doc.body_line
+    tokens = _MD.parse(doc.body)
+    section: Section | None = None
+    # Stack of open lists: (ListBlock or None, entry being filled or None)
+    list_depth = 0
+    block: ListBlock | None = None
+    entry: ListEntry | None = None
+    in_item_first_para = False
+    heading_level = 0
+    last_line = offset + max(doc.body.count("\n"), 0)
+
+    def line_of(tok: Token) -> int:
+        return (tok.map[0] if tok.map else 0) + offset
+
+    for i, tok in enumerate(tokens):
+        t = tok.type
+        if t == "heading_open":
+            heading_level = int(tok.tag[1])
+        elif t == "heading_close":
+            heading_level = 0
+        elif t == "inline" and heading_level:
+            text = tok.content.strip()
+            ln = line_of(tok)
+            if heading_level == 1:
+                doc.h1.append((text, ln))
+            elif heading_level == 2:
+                if section is not None:
+                    section.end_line = ln - 1
+                section = Section(title=text, line=ln, end_line=last_line)
+                doc.sections.append(section)
+            elif section is not None:
+                section.subheadings.append((heading_level, text, ln))
+            _inline_scan(doc, tok, ln)
+        elif t in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+            if list_depth == 1:
+                block = ListBlock(ordered=t == "ordered_list_open", line=line_of(tok))
+                if section is not None:
+                    section.lists.append(block)
+        elif t in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+            if list_depth == 0:
+                block, entry = None, None
+        elif t == "list_item_open":
+            in_item_first_para = True
+        elif t == "inline":
+            ln = line_of(tok)
+            _inline_scan(doc, tok, ln)
+            text = tok.content
+            if list_depth and in_item_first_para:
+                in_item_first_para = False
+                task = _TASK_RE.match(text)
+                if task:
+                    rest = text[task.end():].strip()
+                    critical = rest.startswith(CRITICAL_MARK)
+                    if critical:
+                        rest = rest[len(CRITICAL_MARK):].strip()
+                    item = Item(text=rest, line=ln, critical=critical, depth=list_depth - 1)
+                    (section.items if section is not None else doc.preamble_items).append(item)
+                if list_depth == 1 and block is not None:
+                    entry = ListEntry(text=text, line=ln)
+                    block.items.append(entry)
+                elif entry is not None:
+                    entry.children.append((text, ln))
+            elif list_depth and entry is not None:
+                entry.children.append((text, ln))
+            elif section is not None:
+                section.paragraphs.append((text, ln))
+        elif t == "html_block":
+            doc.html.append(HtmlFragment(tok.content, line_of(tok)))
+        elif t in ("fence", "code_block") and list_depth:
+            in_item_first_para = False
+        _ = i
+    return None
+
+
+def load_document(path: Path, root: Path, config: Config) -> Document:
+    """Read one file into a :class:`Document`; never raises on bad content."""
+    try:
+        relpath = path.relative_to(root).as_posix()
+    except ValueError:
+        relpath = path.as_posix()
+    doc = Document(path=path, relpath=relpath, text="")
+    try:
+        size = path.stat().st_size
+        if size > config.limit("max_file_bytes"):
+            _record(doc, TOO_LARGE, 1,
+                    f"file is {size} bytes; the limit is {config.limit('max_file_bytes')} "
+                    "(limits.max_file_bytes): split the document")
+            return doc
+        data = path.read_bytes()
+    except OSError as exc:
+        _record(doc, UNREADABLE, 1, f"cannot read the file: {exc.strerror or exc}")
+        return doc
+    text = decode(doc, data)
+    if text is None:
+        return doc
+    doc.text = text
+    parse_front_matter(doc, text, config)
+    parse_body(doc)
+    return doc
+
+
+def discover(root: Path, config: Config, paths: Iterable[Path] | None = None) -> list[Path]:
+    """Markdown files of the knowledge base (or under ``paths``), sorted."""
+    found: set[Path] = set()
+    bases = list(paths) if paths else [root / d for d in config.content_dirs]
+    for base in bases:
+        if base.is_file():
+            found.add(base)
+            continue
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in filenames:
+                if name.endswith(".md") and not name.startswith("."):
+                    found.add(Path(dirpath) / name)
+    return sorted(found)
+
+
+def load_kb(root: Path, config: Config, paths: Iterable[Path] | None = None) -> KnowledgeBase:
+    """Load every document of the knowledge base at ``root``.
+
+    With ``paths``, only those files (or folders) are checked, but the whole
+    knowledge base is still loaded so that cross-document rules (duplicate ids,
+    references) see every document.
+    """
+    kb = KnowledgeBase(root=root, config=config)
+    for path in discover(root, config):
+        kb.documents.append(load_document(path, root, config))
+    if paths:
+        known = {d.path.resolve() for d in kb.documents}
+        for path in discover(root, config, paths):
+            if path.resolve() not in known:
+                kb.documents.append(load_document(path, root, config))
+    return kb

@@ -1,0 +1,217 @@
+"""The data the rest of the package passes around.
+
+Files are read once by :mod:`safetykb.loader` into :class:`Document` objects;
+rules read documents and yield :class:`Problem` objects; outputs (site pages,
+register, PDFs) read documents. Nothing downstream re-reads files.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class Level(str, enum.Enum):
+    """How serious a problem is. ``error`` fails ``check`` and the build."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    OFF = "off"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong, at one place.
+
+    Sorts by path, then line, column and rule id, which is the order in which
+    ``safetykb check`` prints them.
+    """
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    level: str
+    message: str
+
+    def format_text(self) -> str:
+        """``path:line:col: level RULE-ID message``, the contract's one-line form."""
+        return f"{self.path}:{self.line}:{self.column}: {self.level} {self.rule} {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "level": self.level,
+            "rule": self.rule,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Item:
+    """One checklist item: ``- [ ] text``; ``(!)`` after the box marks it critical."""
+
+    text: str
+    line: int
+    critical: bool = False
+    depth: int = 0
+
+
+@dataclass
+class ListBlock:
+    """A Markdown list in a section (ordered or bullet), with its item lines."""
+
+    ordered: bool
+    line: int
+    items: list[ListEntry] = field(default_factory=list)
+
+
+@dataclass
+class ListEntry:
+    """One list item: its own paragraph text and its nested bullet texts."""
+
+    text: str
+    line: int
+    children: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    """A ``##`` heading and what stands below it until the next ``##``.
+
+    In a checklist each section is one pause point.
+    """
+
+    title: str
+    line: int
+    end_line: int
+    items: list[Item] = field(default_factory=list)
+    lists: list[ListBlock] = field(default_factory=list)
+    paragraphs: list[tuple[str, int]] = field(default_factory=list)
+    subheadings: list[tuple[int, str, int]] = field(default_factory=list)
+
+    @property
+    def text_lines(self) -> list[tuple[str, int]]:
+        """Every piece of prose in the section with its line: paragraphs, list
+        entries and their children, checklist items."""
+        out = list(self.paragraphs)
+        for block in self.lists:
+            for entry in block.items:
+                out.append((entry.text, entry.line))
+                out.extend(entry.children)
+        return out
+
+
+@dataclass
+class HtmlFragment:
+    """Raw HTML found in the body (block or inline), for the unsafe-content rules."""
+
+    html: str
+    line: int
+
+
+@dataclass
+class Link:
+    """A link or image target in the body."""
+
+    target: str
+    line: int
+    image: bool = False
+
+
+@dataclass
+class Document:
+    """One controlled document (or a file that tried to be one).
+
+    ``meta`` is the front matter as loaded; ``meta_lines`` maps each top-level
+    key to the line it stands on in the file. ``fm_ok`` is false when the front
+    matter could not be read at all (the front-matter rules then already
+    reported why, and field rules stay quiet).
+    """
+
+    path: Path
+    relpath: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    meta_lines: dict[str, int] = field(default_factory=dict)
+    fm_ok: bool = False
+    fm_start: int = 1
+    fm_end: int = 1
+    body: str = ""
+    body_line: int = 1
+    h1: list[tuple[str, int]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    preamble_items: list[Item] = field(default_factory=list)
+    html: list[HtmlFragment] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    load_problems: list[Problem] = field(default_factory=list)
+    duplicate_keys: list[tuple[str, int]] = field(default_factory=list)
+    # Values the schema converted (dates) live here, keyed like meta.
+    values: dict[str, Any] = field(default_factory=dict)
+
+    # --- convenience accessors used by many rules and outputs -------------
+    @property
+    def id(self) -> str | None:
+        value = self.meta.get("id")
+        return value if isinstance(value, str) else None
+
+    @property
+    def type(self) -> str | None:
+        value = self.meta.get("type")
+        return value if isinstance(value, str) else None
+
+    @property
+    def status(self) -> str | None:
+        value = self.meta.get("status")
+        return value if isinstance(value, str) else None
+
+    @property
+    def title(self) -> str:
+        value = self.meta.get("title")
+        return str(value) if value is not None else self.path.stem
+
+    @property
+    def lang(self) -> str | None:
+        value = self.meta.get("lang")
+        return value if isinstance(value, str) else None
+
+    def line_of(self, key: str) -> int:
+        """The line of front-matter key ``key``, or of the opening ``---``."""
+        return self.meta_lines.get(key, self.fm_start)
+
+    def section(self, *titles: str) -> Section | None:
+        """The first ``##`` section whose title is one of ``titles``."""
+        wanted = {t.casefold() for t in titles}
+        for sec in self.sections:
+            if sec.title.casefold() in wanted:
+                return sec
+        return None
+
+    @property
+    def items(self) -> list[Item]:
+        """Every checklist item in the document, in order."""
+        out = list(self.preamble_items)
+        for sec in self.sections:
+            out.extend(sec.items)
+        return out
+
+
+@dataclass
+class KnowledgeBase:
+    """All documents of one knowledge base, with its configuration."""
+
+    root: Path
+    config: Any
+    documents: list[Document] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Document]:
+        """Documents by id; on a duplicate id the first one (in path order) wins."""
+        out: dict[str, Document] = {}
+        for doc in self.documents:
+            if doc.id and doc.id not in out:
+                out[doc.id] = doc
+        return out

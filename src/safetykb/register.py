@@ -1,0 +1,41 @@
+"""The document register: one row per controlled document."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .current import is_current
+from .model import KnowledgeBase
+
+COLUMNS = ("id", "title", "type", "revision", "status", "owner", "approved_by",
+           "effective", "review_due", "superseded_by", "path")
+
+
+def register_rows(kb: KnowledgeBase, everything: bool = False) -> list[dict[str, str]]:
+    """Rows sorted by id; only current documents unless ``everything``."""
+    rows = []
+    for doc in kb.documents:
+        if not doc.fm_ok or not doc.id or not (everything or is_current(doc)):
+            continue
+        row = {c: "" if doc.meta.get(c) is None else str(doc.meta.get(c)) for c in COLUMNS}
+        row["path"] = doc.relpath
+        rows.append(row)
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def format_register(rows: list[dict[str, str]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+    def cell(value: str) -> str:
+        return value.replace("|", "\\|").replace("\n", " ")
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(cell(r[c]) for c in COLUMNS) + " |" for r in rows]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,65 @@
+"""The rule registry: a plain dict of rule id to :class:`~.base.Rule`.
+
+Adding a rule: write one module here (see ``base``), import it below. Ids are
+stable: never renumber or reuse one, even after a rule is removed.
+"""
+
+from __future__ import annotations
+
+from . import (
+    act001_optional_wording,
+    cl001_no_pause_points,
+    cl002_empty_pause_point,
+    cl003_too_many_items,
+    cl004_mixed_item_form,
+    dc001_review_order,
+    dc002_review_overdue,
+    dc003_self_approval,
+    fl001_unreadable,
+    fl002_too_large,
+    fm001_no_front_matter,
+    fm002_yaml_syntax,
+    fm003_missing_field,
+    fm004_bad_value,
+    fm005_unknown_field,
+    fm006_yaml_alias,
+    fm007_duplicate_key,
+    id001_duplicate_id,
+    ref001_dangling_reference,
+    st001_required_sections,
+    st002_steps_ordered,
+)
+from .base import Context, Finding, Rule
+
+_MODULES = [
+    fl001_unreadable, fl002_too_large,
+    fm001_no_front_matter, fm002_yaml_syntax, fm003_missing_field, fm004_bad_value,
+    fm005_unknown_field, fm006_yaml_alias, fm007_duplicate_key,
+    id001_duplicate_id, ref001_dangling_reference,
+    dc001_review_order, dc002_review_overdue, dc003_self_approval,
+    st001_required_sections, st002_steps_ordered,
+    cl001_no_pause_points, cl002_empty_pause_point, cl003_too_many_items, cl004_mixed_item_form,
+    act001_optional_wording,
+]
+
+REGISTRY: dict[str, Rule] = {}
+for _module in _MODULES:
+    _rule = Rule.from_module(_module)
+    if _rule.id in REGISTRY:
+        raise RuntimeError(f"rule id {_rule.id} registered twice")
+    REGISTRY[_rule.id] = _rule
+
+
+def get(rule_id: str) -> Rule:
+    """The rule with ``rule_id``; an unknown id is an error (KeyError with the list)."""
+    try:
+        return REGISTRY[rule_id]
+    except KeyError:
+        raise KeyError(f"unknown rule id {rule_id!r}; known: {', '.join(REGISTRY)}") from None
+
+
+def default_levels() -> dict[str, str]:
+    return {rule_id: rule.level for rule_id, rule in REGISTRY.items()}
+
+
+__all__ = ["REGISTRY", "Context", "Finding", "Rule", "default_levels", "get"]

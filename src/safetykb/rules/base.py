@@ -1,0 +1,99 @@
+"""What a rule is, and what it is given.
+
+A rule is a module in this package with ``ID``, ``NAME``, ``DESCRIPTION``,
+``LEVEL``, ``SCOPE`` and a ``check`` function; its docstring is its
+documentation (summary, reason, a failing and a passing example). ``check``
+yields :class:`Finding` objects and never prints, exits or writes files: the
+linter turns findings into problems with the configured level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from ..config import Config
+from ..model import Document, KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's report: a line (and column) and what is wrong there.
+
+    ``doc`` is set only when a rule reports on another file than the document
+    it was given.
+    """
+
+    line: int
+    message: str
+    column: int = 1
+    doc: Document | None = None
+    #: Overrides the configured level (DC002 escalates to error after its grace).
+    level: str | None = None
+
+
+@dataclass
+class Context:
+    """What rules may look at besides the document: the whole knowledge base,
+    the configuration, today's date and the rule's own options."""
+
+    kb: KnowledgeBase
+    config: Config
+    today: dt.date
+    options: dict[str, Any] = field(default_factory=dict)
+    _by_id: dict[str, list[Document]] | None = None
+
+    @property
+    def ids(self) -> dict[str, list[Document]]:
+        """Every id in the knowledge base with the documents that carry it."""
+        if self._by_id is None:
+            by_id: dict[str, list[Document]] = {}
+            for doc in self.kb.documents:
+                if doc.id:
+                    by_id.setdefault(doc.id, []).append(doc)
+            self._by_id = by_id
+        return self._by_id
+
+    def lang(self, doc: Document) -> str:
+        return doc.lang or self.config.lang
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule (built from its module)."""
+
+    id: str
+    name: str
+    description: str
+    level: str
+    scope: str
+    check: Callable[..., Iterator[Finding]]
+    doc: str
+    module: str
+
+    @classmethod
+    def from_module(cls, module: ModuleType) -> Rule:
+        scope = getattr(module, "SCOPE", "document")
+        if scope not in ("document", "kb"):
+            raise ValueError(f"{module.__name__}: SCOPE must be 'document' or 'kb'")
+        return cls(
+            id=module.ID,
+            name=module.NAME,
+            description=module.DESCRIPTION,
+            level=module.LEVEL,
+            scope=scope,
+            check=module.check,
+            doc=(module.__doc__ or "").strip(),
+            module=module.__name__,
+        )
+
+
+def recorded(doc: Document, rule_id: str) -> Iterator[Finding]:
+    """Findings the loader recorded for ``rule_id`` while reading ``doc``
+    (problems that stop a file from being read at all)."""
+    for p in doc.load_problems:
+        if p.rule == rule_id:
+            yield Finding(p.line, p.message, p.column)

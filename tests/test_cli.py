@@ -1,0 +1,163 @@
+"""The command line, end to end, through the installed ``safetykb`` entry point."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from safetykb.rules import REGISTRY
+
+LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning) "
+                  r"(?P<rule>[A-Z]+\d{3}) (?P<message>.+)$")
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "safetykb.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_repository_content_passes_check_with_no_problem_at_all() -> None:
+    result = run("check", "--root", REPO, "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "0 error(s), 0 warning(s)" in result.stderr
+
+
+def test_check_reports_one_line_per_problem_and_exits_1(kb_dir: Path) -> None:
+    (kb_dir / "broken.md").write_text(
+        "---\nid: proc-1\ntitle: x\ntype: procedure\nrevision: 0\nstatus: aproved\n"
+        "owner: S\nreveiw_due: 2027-01-01\n---\n\n## Purpose\n\nText.\n", "utf-8")
+    (kb_dir / "bad-yaml.md").write_text("---\nid: \"A-1\ntitle: y\n---\n", "utf-8")
+    result = run("check", "--root", kb_dir)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines and all(LINE.match(line) for line in lines), lines
+    rules = {LINE.match(line)["rule"] for line in lines}  # type: ignore[index]
+    assert {"FM002", "FM004", "FM005", "ST001"} <= rules
+    assert any("'aproved'" in line and "one of draft, approved" in line for line in lines)
+    assert any("did you mean 'review_due'" in line for line in lines)
+
+
+def test_check_json_and_github_formats(kb_dir: Path) -> None:
+    (kb_dir / "a.md").write_text("no front matter\n", "utf-8")
+    as_json = run("check", "--root", kb_dir, "--format", "json")
+    assert as_json.returncode == 1
+    data = json.loads(as_json.stdout)
+    assert data == [{"path": "a.md", "line": 1, "column": 1, "level": "error", "rule": "FM001",
+                     "message": data[0]["message"]}]
+    github = run("check", "--root", kb_dir, "--format", "github")
+    assert github.stdout.startswith("::error file=a.md,line=1,col=1,title=FM001::FM001 ")
+
+
+def test_check_only_the_given_paths_but_sees_the_whole_kb(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    run("init", kb)
+    (kb / "procedures/bad.md").write_text("nothing\n", "utf-8")
+    assert run("check", "--root", kb).returncode == 1
+    result = run("check", "--root", kb, kb / "checklists")
+    # The checklist's parent procedure lives elsewhere and must still resolve.
+    assert result.returncode == 0, result.stdout
+    assert "1 document(s)" not in result.stderr
+    only_bad = run("check", "--root", kb, kb / "procedures/bad.md")
+    assert only_bad.returncode == 1
+    assert only_bad.stdout.startswith("procedures/bad.md:1:1: error FM001")
+
+
+def test_bad_usage_and_bad_config_exit_2(kb_dir: Path) -> None:
+    assert run("check", "--format", "xml", "--root", kb_dir).returncode == 2
+    assert run("check", "--root", kb_dir / "missing").returncode == 2
+    (kb_dir / "safetykb.yml").write_text("rules:\n  XX999: error\n", "utf-8")
+    result = run("check", "--root", kb_dir)
+    assert result.returncode == 2
+    assert "unknown rule id 'XX999'" in result.stderr
+    (kb_dir / "safetykb.yml").write_text("lang: fr\n", "utf-8")
+    assert "expected 'en' or 'zh'" in run("check", "--root", kb_dir).stderr
+
+
+def test_rules_lists_every_rule() -> None:
+    result = run("rules")
+    assert result.returncode == 0
+    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    assert listed == list(REGISTRY)
+    data = json.loads(run("rules", "--format", "json").stdout)
+    assert {d["id"] for d in data} == set(REGISTRY)
+
+
+def test_init_writes_a_knowledge_base_that_checks_and_builds(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    assert run("init", kb).returncode == 0
+    for rel in ("safetykb.yml", "mkdocs.yml", "hooks/safetykb_hooks.py", "docs/index.md",
+                ".gitignore"):
+        assert (kb / rel).is_file(), rel
+    types = {re.search(r"^type: (\w+)$", p.read_text("utf-8"), re.M)[1]  # type: ignore[index]
+             for p in kb.rglob("*.md") if "docs" not in p.parts}
+    assert types == {"procedure", "action", "checklist"}
+    check = run("check", "--root", kb, "--strict")
+    assert check.returncode == 0, check.stdout + check.stderr
+    build = run("build", "--root", kb)
+    assert build.returncode == 0, build.stdout + build.stderr
+    page = (kb / "site/procedures/general/proc-gen-001/index.html").read_text("utf-8")
+    assert 'data-skb-id="PROC-GEN-001"' in page
+    assert "Review due" in page
+    assert (kb / "site/reference/rules/index.html").is_file()
+    # init refuses to write over an existing knowledge base.
+    again = run("init", kb)
+    assert again.returncode == 2 and "not an empty folder" in again.stderr
+
+
+def test_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    run("init", kb)
+    assert run("build", "--root", kb).returncode == 0
+    before = (kb / "site/index.html").read_text("utf-8")
+    doc = kb / "procedures/general/proc-gen-001.md"
+    doc.write_text(doc.read_text("utf-8").replace("status: approved", "status: aproved"), "utf-8")
+    result = run("build", "--root", kb)
+    assert result.returncode == 1
+    assert "procedures/general/proc-gen-001.md:6:1: error FM004" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (kb / "site/index.html").read_text("utf-8") == before
+    assert not list(kb.glob(".site.building-*")), "staging folder left behind"
+
+
+def test_new_takes_the_next_free_id_and_checks(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    run("init", kb)
+    first = run("new", "procedure", "Confined space entry", "--area", "GEN", "--root", kb)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.split()[0] == "PROC-GEN-002"
+    second = run("new", "action", "Gas test: before entry", "--area", "CS", "--root", kb)
+    assert second.stdout.split() == ["ACT-CS-001", "procedures/actions/act-cs-001.md"]
+    third = run("new", "checklist", "巡检", "--area", "CS", "--lang", "zh", "--root", kb)
+    assert third.stdout.split()[0] == "CL-CS-001"
+    result = run("check", "--root", kb)
+    assert result.returncode == 0, result.stdout
+    assert run("new", "procedure", "X", "--area", "bad area", "--root", kb).returncode == 2
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json"])
+def test_register_lists_current_documents(fmt: str) -> None:
+    result = run("register", "--format", fmt, "--root", REPO)
+    assert result.returncode == 0
+    assert "PROC-HD-001" in result.stdout
+
+
+def test_hook_and_stylesheet_of_init_match_the_repository() -> None:
+    template = REPO / "src/safetykb/templates/init"
+    for rel in ("hooks/safetykb_hooks.py", "docs/assets/safetykb.css"):
+        assert (template / rel).read_bytes() == (REPO / rel).read_bytes(), rel
+
+
+def test_core_does_not_import_mkdocs() -> None:
+    code = ("import sys, safetykb.cli, safetykb.linter, safetykb.site, safetykb.scaffold, "
+            "safetykb.sitebuild, safetykb.register; "
+            "print([m for m in sys.modules if m.split('.')[0] == 'mkdocs'])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
