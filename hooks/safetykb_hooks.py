@@ -29,6 +29,9 @@ _kb: KnowledgeBase | None = None
 def on_config(config):  # type: ignore[no-untyped-def]
     global _kb
     root = Path(config.config_file_path).parent
+    if not config.use_directory_urls:
+        raise PluginError("safetykb: pages link to each other with directory URLs; "
+                          "remove use_directory_urls: false from mkdocs.yml")
     try:
         kb, problems = check_paths(root)
     except ConfigError as exc:

@@ -19,7 +19,7 @@ import yaml
 CONFIG_NAME = "safetykb.yml"
 KNOWN_KEYS = {
     "extends", "lang", "content_dirs", "site_url", "rules", "sections",
-    "steps_section", "limits",
+    "steps_section", "limits", "html",
 }
 LEVELS = ("error", "warning", "off")
 
@@ -67,6 +67,11 @@ class Config:
 
     def limit(self, name: str) -> int:
         return int(self.data["limits"][name])
+
+    @property
+    def allowed_html_tags(self) -> frozenset[str]:
+        tags = (self.data.get("html") or {}).get("allowed_tags") or []
+        return frozenset(str(t).lower() for t in tags)
 
     def rule_options(self, rule_id: str) -> dict[str, Any]:
         """The options configured for ``rule_id`` (without ``level``)."""

@@ -9,6 +9,7 @@ sections, lists, checklist items, raw HTML and links.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable
@@ -45,6 +46,8 @@ YAML_SYNTAX = "FM002"
 YAML_ALIAS = "FM006"
 UNREADABLE = "FL001"
 TOO_LARGE = "FL002"
+OUTSIDE_LINK = "FL003"
+LINE_ENDINGS = "FL004"
 
 
 def _record(doc: Document, rule: str, line: int, message: str, column: int = 1) -> None:
@@ -62,8 +65,19 @@ def decode(doc: Document, data: bytes) -> str | None:
         _record(doc, UNREADABLE, line,
                 f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8")
         return None
-    # CRLF and lone CR become LF, so line numbers match what editors show.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    if data.startswith(b"\xef\xbb\xbf"):
+        _record(doc, LINE_ENDINGS, 1, "the file starts with a byte-order mark (BOM); "
+                                      "save it as UTF-8 without BOM")
+    if "\r" in text:
+        crlf = text.count("\r\n")
+        lone = text.count("\r") - crlf
+        line = text[: text.index("\r")].count("\n") + 1
+        kind = "Windows (CRLF)" if not lone else "old Mac (CR)" if not crlf else "mixed"
+        _record(doc, LINE_ENDINGS, line, f"{kind} line endings; save the file with "
+                                         "Unix (LF) line endings")
+        # CRLF and lone CR become LF, so line numbers match what editors show.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _walk_nodes(root: yaml.Node) -> bool:
@@ -198,7 +212,7 @@ def parse_body(doc: Document) -> None:
     def line_of(tok: Token) -> int:
         return (tok.map[0] if tok.map else 0) + offset
 
-    for i, tok in enumerate(tokens):
+    for tok in tokens:
         t = tok.type
         if t == "heading_open":
             heading_level = int(tok.tag[1])
@@ -207,6 +221,7 @@ def parse_body(doc: Document) -> None:
         elif t == "inline" and heading_level:
             text = tok.content.strip()
             ln = line_of(tok)
+            doc.headings.append((heading_level, text, ln))
             if heading_level == 1:
                 doc.h1.append((text, ln))
             elif heading_level == 2:
@@ -254,10 +269,11 @@ def parse_body(doc: Document) -> None:
                 section.paragraphs.append((text, ln))
         elif t == "html_block":
             doc.html.append(HtmlFragment(tok.content, line_of(tok)))
-        elif t in ("fence", "code_block") and list_depth:
-            in_item_first_para = False
-        _ = i
-    return None
+        elif t in ("fence", "code_block"):
+            if tok.map:
+                doc.code_lines.update(range(tok.map[0] + offset, tok.map[1] + offset))
+            if list_depth:
+                in_item_first_para = False
 
 
 def load_document(path: Path, root: Path, config: Config) -> Document:
@@ -267,6 +283,12 @@ def load_document(path: Path, root: Path, config: Config) -> Document:
     except ValueError:
         relpath = path.as_posix()
     doc = Document(path=path, relpath=relpath, text="")
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            _record(doc, OUTSIDE_LINK, 1, f"symbolic link to {target}, outside the knowledge "
+                                          "base; copy the file in instead")
+            return doc
     try:
         size = path.stat().st_size
         if size > config.limit("max_file_bytes"):
@@ -282,6 +304,13 @@ def load_document(path: Path, root: Path, config: Config) -> Document:
     if text is None:
         return doc
     doc.text = text
+    max_line = config.limit("max_line_chars")
+    if len(text) > max_line:
+        for number, line in enumerate(text.split("\n"), start=1):
+            if len(line) > max_line:
+                _record(doc, TOO_LARGE, number, f"line is {len(line)} characters long; the "
+                        f"limit is {max_line} (limits.max_line_chars): break it up")
+                break
     parse_front_matter(doc, text, config)
     parse_body(doc)
     return doc
@@ -299,10 +328,48 @@ def discover(root: Path, config: Config, paths: Iterable[Path] | None = None) ->
             continue
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            # os.walk does not enter linked folders; one that leads outside is reported.
+            for name in dirnames:
+                linked = Path(dirpath) / name
+                if linked.is_symlink() and not linked.resolve().is_relative_to(root.resolve()):
+                    found.add(linked)
             for name in filenames:
                 if name.endswith(".md") and not name.startswith("."):
                     found.add(Path(dirpath) / name)
     return sorted(found)
+
+
+#: Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 200
+
+
+def _jobs(count: int) -> int:
+    wanted = os.environ.get("SAFETYKB_JOBS", "")
+    jobs = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
+    if count < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(jobs, 8)
+
+
+def _load_chunk(args: tuple[list[Path], Path, Config]) -> list[Document]:
+    paths, root, config = args
+    return [load_document(path, root, config) for path in paths]
+
+
+def load_documents(paths: list[Path], root: Path, config: Config) -> list[Document]:
+    """Load ``paths`` in order; on large knowledge bases, on every core.
+
+    Parsing Markdown is most of the time of ``check``; documents are
+    independent, so they are parsed in forked worker processes (set
+    ``SAFETYKB_JOBS=1`` to stay in one process).
+    """
+    jobs = _jobs(len(paths))
+    if jobs == 1:
+        return [load_document(path, root, config) for path in paths]
+    size = -(-len(paths) // (jobs * 4))
+    chunks = [(paths[i:i + size], root, config) for i in range(0, len(paths), size)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return [doc for chunk in pool.map(_load_chunk, chunks) for doc in chunk]
 
 
 def load_kb(root: Path, config: Config, paths: Iterable[Path] | None = None) -> KnowledgeBase:
@@ -313,11 +380,9 @@ def load_kb(root: Path, config: Config, paths: Iterable[Path] | None = None) -> 
     references) see every document.
     """
     kb = KnowledgeBase(root=root, config=config)
-    for path in discover(root, config):
-        kb.documents.append(load_document(path, root, config))
+    found = discover(root, config)
     if paths:
-        known = {d.path.resolve() for d in kb.documents}
-        for path in discover(root, config, paths):
-            if path.resolve() not in known:
-                kb.documents.append(load_document(path, root, config))
+        known = {p.resolve() for p in found}
+        found += [p for p in discover(root, config, paths) if p.resolve() not in known]
+    kb.documents = load_documents(found, root, config)
     return kb

@@ -148,10 +148,11 @@ class Document:
     preamble_items: list[Item] = field(default_factory=list)
     html: list[HtmlFragment] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    #: Lines inside fenced or indented code blocks (shown literally, never as HTML).
+    code_lines: set[int] = field(default_factory=set)
+    headings: list[tuple[int, str, int]] = field(default_factory=list)
     load_problems: list[Problem] = field(default_factory=list)
     duplicate_keys: list[tuple[str, int]] = field(default_factory=list)
-    # Values the schema converted (dates) live here, keyed like meta.
-    values: dict[str, Any] = field(default_factory=dict)
 
     # --- convenience accessors used by many rules and outputs -------------
     @property

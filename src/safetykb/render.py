@@ -44,9 +44,20 @@ LABELS = {
 STATUS_ZH = {"draft": "草稿", "approved": "已批准", "superseded": "已替代", "withdrawn": "已废止"}
 
 
+def page_dir(relpath: str) -> str:
+    """The folder URL a page is published at, with directory URLs:
+    ``procedures/a/x.md`` -> ``procedures/a/x/``, ``a/index.md`` -> ``a/``."""
+    stem = relpath[:-3] if relpath.endswith(".md") else relpath
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[:-5]
+    return stem.rstrip("/") + "/" if stem else ""
+
+
 def link_between(from_doc: Document, to_doc: Document) -> str:
-    """Relative Markdown link from one document's file to another's."""
-    return posixpath.relpath(to_doc.relpath, posixpath.dirname(from_doc.relpath) or ".")
+    """Relative URL from one document's page to another's, for raw HTML (which
+    the site generator does not rewrite as it does Markdown links)."""
+    here = page_dir(from_doc.relpath) or "."
+    return posixpath.relpath(page_dir(to_doc.relpath) or ".", here) + "/"
 
 
 def _esc(value: object) -> str:

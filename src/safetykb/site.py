@@ -2,7 +2,9 @@
 
 :func:`site_pages` turns a checked knowledge base into a list of pages (URI,
 Markdown, where to edit it, whether it is listed and searched). The MkDocs
-hooks only hand these to MkDocs; another generator would do the same.
+hooks only hand these to MkDocs; another generator would do the same. Pages
+are published with directory URLs (``procedures/a/x.md`` at
+``procedures/a/x/``), which links written as raw HTML rely on.
 """
 
 from __future__ import annotations

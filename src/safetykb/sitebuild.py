@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -56,11 +57,31 @@ def mkdocs_command(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "mkdocs", *args, "-f", str(_mkdocs_config(root))]
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Staging folders of builds that were killed (SIGKILL leaves them behind)."""
+    for pattern in (f".{target.name}.building-*", f".{target.name}.old-*"):
+        for leftover in target.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 def build_site(root: Path, site_dir: Path | None = None, quiet: bool = False) -> Path:
-    """Build the site of ``root`` into ``site_dir``, replacing it only on success."""
+    """Build the site of ``root`` into ``site_dir``, replacing it only on success.
+
+    Builds of one site must not run at the same time: a new build removes the
+    staging folders that killed builds left behind.
+    """
     root = root.resolve()
     target = (site_dir or default_site_dir(root)).resolve()
+    if target == root or target in root.parents:
+        raise BuildError(f"site folder {target} would replace the knowledge base itself")
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(target)
+    # SIGTERM (a CI job cancelled, a service stopped) cleans up like Ctrl-C does.
+    previous = signal.signal(signal.SIGTERM, _terminate)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     cmd = mkdocs_command(root, "build", "--strict", "--site-dir", str(staging))
     if quiet:
@@ -76,6 +97,8 @@ def build_site(root: Path, site_dir: Path | None = None, quiet: bool = False) ->
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return target
 
 

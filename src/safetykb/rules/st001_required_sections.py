@@ -36,25 +36,33 @@ LEVEL = "error"
 SCOPE = "document"
 
 
+LANG_NAMES = {"en": "English", "zh": "Chinese"}
+
+
+def _article(lang: str) -> str:
+    name = LANG_NAMES.get(lang, lang)
+    return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
+
+
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not doc.fm_ok or doc.type not in ("procedure", "action"):
         return
     lang = ctx.lang(doc)
     required = ctx.config.required_sections(doc.type, lang)
     titles = [s.title.casefold() for s in doc.sections]
+    missing = [name for name in required if name.casefold() not in titles]
+    if missing:
+        line = doc.sections[0].line if doc.sections else doc.body_line
+        listed = ", ".join(f"'## {name}'" for name in missing)
+        yield Finding(line, f"missing section{'s' if len(missing) > 1 else ''} {listed}; "
+                            f"{_article(lang)} {doc.type} has, in this order: "
+                            f"{', '.join(required)}")
     position = -1
     previous: str | None = None
     for name in required:
-        key = name.casefold()
-        if key not in titles:
-            after = f" after '## {previous}'" if previous else " as the first section"
-            line = doc.sections[-1].end_line + 1 if doc.sections else doc.body_line
-            if previous and previous.casefold() in titles:
-                line = doc.sections[titles.index(previous.casefold())].line
-            yield Finding(line, f"missing section '## {name}', required in a {lang} {doc.type}"
-                                f"{after}; sections: {', '.join(required)}")
+        if name.casefold() not in titles:
             continue
-        index = titles.index(key)
+        index = titles.index(name.casefold())
         section = doc.sections[index]
         if index < position:
             yield Finding(section.line, f"section '## {section.title}' is out of order; "

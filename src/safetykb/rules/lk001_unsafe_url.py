@@ -1,0 +1,53 @@
+"""Links must not use script or local-file URLs.
+
+Reason: a ``javascript:`` link runs code in the reader's browser; ``data:``,
+``vbscript:`` and ``file:`` URLs open content that nobody reviewed, or files on
+the reader's own PC. Python-Markdown, which renders the site, does not remove
+such links, so they are refused here (also when disguised with entities or
+spaces, as in ``java&#115;cript:``).
+
+Failing example::
+
+    [Report a hazard](javascript:alert(document.cookie))
+
+Passing example::
+
+    [Report a hazard](../checklists/team/cl-hd-001.md)
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+from ..model import Document
+from .base import Context, Finding
+
+ID = "LK001"
+NAME = "unsafe-url"
+DESCRIPTION = "A link uses a javascript:, vbscript:, data: or file: URL."
+LEVEL = "error"
+SCOPE = "document"
+
+_DEST = re.compile(r"(?:\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?|<(?=[a-z]))\s*([^\s)>]*)", re.I)
+_BAD = re.compile(r"^(javascript|vbscript|livescript|data|file):", re.I)
+_HIDDEN = re.compile(r"[\s\x00-\x1f]+")
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    lowered = doc.body.lower()
+    if not any(s in lowered for s in ("script", "data", "file", "&#", "&")):
+        return
+    for number, line in enumerate(doc.body.split("\n"), start=doc.body_line):
+        if number in doc.code_lines or ":" not in html.unescape(line):
+            continue
+        plain = html.unescape(line)
+        for match in _DEST.finditer(plain):
+            target = _HIDDEN.sub("", match.group(1))
+            bad = _BAD.match(target)
+            if bad:
+                yield Finding(number, f"link to a {bad.group(1).lower()}: URL "
+                                      f"{match.group(1)[:40]!r} is not allowed; link to a "
+                                      "page or a file in the knowledge base",
+                              column=match.start(1) + 1)

@@ -1,0 +1,80 @@
+"""A failed or interrupted build leaves the previous site as it was."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from safetykb.synth import generate
+
+
+def _build(root: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "safetykb.cli", "build", "--root", str(root)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def _wait_for_pages(root: Path, old: set[Path], timeout: float = 120) -> Path:
+    """The new build's staging folder, once the build has written pages into it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for staging in set(root.glob(".site.building-*")) - old:
+            if any(staging.glob("procedures/*/*/*/index.html")):
+                return staging
+        time.sleep(0.05)
+    raise AssertionError("the build wrote no page in time")
+
+
+@pytest.fixture(scope="module")
+def built_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("atomic") / "kb"
+    generate(root, 300)
+    result = subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--root", str(root)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def _snapshot(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns
+            for p in site.rglob("*") if p.is_file()}
+
+
+def _change_a_document(root: Path) -> None:
+    doc = next((root / "procedures").rglob("proc-*.md"))
+    doc.write_text(doc.read_text("utf-8").replace("revision: 1", "revision: 2\n"
+                   "change_note: Interrupted-build test.", 1), "utf-8")
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+def test_interrupted_build_keeps_the_previous_site(built_kb: Path, how: int) -> None:
+    site = built_kb / "site"
+    before = _snapshot(site)
+    _change_a_document(built_kb)
+    old = set(built_kb.glob(".site.building-*"))  # left by an earlier SIGKILL
+    process = _build(built_kb)
+    staging = _wait_for_pages(built_kb, old)
+    os.killpg(process.pid, how)
+    process.wait(timeout=60)
+    assert process.returncode != 0
+    assert "Traceback" not in process.stderr.read().decode()  # type: ignore[union-attr]
+    assert _snapshot(site) == before, "the published site changed"
+    if how != signal.SIGKILL:
+        assert not staging.exists(), "staging folder left behind after a clean stop"
+
+
+def test_next_build_succeeds_and_clears_leftovers(built_kb: Path) -> None:
+    leftover = built_kb / ".site.building-leftover"
+    leftover.mkdir(exist_ok=True)
+    result = subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--root",
+                             str(built_kb)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert not list(built_kb.glob(".site.*-*"))
+    assert "Interrupted-build test." in "".join(
+        p.read_text("utf-8") for p in (built_kb / "site/procedures").rglob("index.html"))

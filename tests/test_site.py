@@ -1,0 +1,89 @@
+"""The repository's own site, built for real with MkDocs and Material."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from safetykb.rules import REGISTRY
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--root", str(REPO),
+                             "--site-dir", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def page(site: Path, uri: str) -> str:
+    return (site / uri / "index.html").read_text("utf-8")
+
+
+def search_index(site: Path) -> list[dict[str, str]]:
+    return json.loads((site / "search/search_index.json").read_text("utf-8"))["docs"]
+
+
+def test_procedure_page_shows_its_header_block(site: Path) -> None:
+    html = page(site, "procedures/hidden-danger/proc-hd-001")
+    header = re.search(r'<dl class="skb-header".*?</dl>', html, re.S)
+    assert header, "no header block"
+    text = re.sub(r"<[^>]+>", " ", header.group(0))
+    for label, value in [("ID", "PROC-HD-001"), ("Revision", "2"), ("Status", "approved"),
+                         ("Owner", ""), ("Effective", "2026-"), ("Review due", "2027-")]:
+        assert label in text and value in text, (label, value)
+    assert 'href="https://git.example.com/safety-dept/safetykb/edit/main/procedures/' \
+           'hidden-danger/proc-hd-001.md"' in html
+
+
+def test_checklist_renders_pause_points_and_critical_items(site: Path) -> None:
+    html = page(site, "checklists/press/cl-press-001")
+    assert html.count('class="skb-critical"') >= 1
+    assert 'class="task-list-item"' in html
+    assert "(!)" not in re.sub(r"<code>.*?</code>", "", html, flags=re.S)
+    zh = page(site, "checklists/team/cl-hd-001")
+    assert "编号" in zh and "关键" in zh
+
+
+def test_archived_documents_are_out_of_search_and_navigation(site: Path) -> None:
+    archived = "procedures/hidden-danger/proc-saf-001/"
+    assert not [d for d in search_index(site) if d["location"].startswith(archived)]
+    home = page(site, "")
+    assert archived not in home, "archived document in the navigation"
+    html = page(site, archived.rstrip("/"))
+    assert "skb-banner-superseded" in html
+    assert re.search(r'Use <a href="[^"]*proc-hd-001/?"', html), "banner names no successor"
+    archive = page(site, "reference/archive")
+    assert "PROC-SAF-001" in archive
+    register = page(site, "reference/register")
+    assert "PROC-SAF-001" not in register and "PROC-HD-001" in register
+
+
+def test_search_index_finds_documents_by_id_in_both_languages(site: Path) -> None:
+    docs = search_index(site)
+    text = " ".join(d["text"] + d["title"] for d in docs)
+    for doc_id in ("PROC-HD-001", "ACT-LOTO-001", "CL-PRESS-001", "PROC-TRN-001"):
+        assert doc_id in text, doc_id
+    assert "隐患" in text
+
+
+def test_rule_reference_is_generated_from_the_registry(site: Path) -> None:
+    html = page(site, "reference/rules")
+    for rule_id in REGISTRY:
+        assert f'id="{rule_id.lower()}"' in html, rule_id
+
+
+def test_no_request_leaves_the_site(site: Path) -> None:
+    for path in site.rglob("*.html"):
+        html = path.read_text("utf-8")
+        for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html):
+            ref = re.search(r'(?:src|href)="([^"]+)"', tag)
+            if ref and "rel=\"canonical\"" not in tag:
+                assert not re.match(r"^(https?:)?//", ref.group(1)), (path, tag)
