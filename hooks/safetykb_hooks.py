@@ -5,14 +5,20 @@ All logic (loading, checking, rendering, what is current) lives in the
 
 - ``on_config``: load and check the knowledge base; any error fails the build
   with the same ``path:line:col: level RULE-ID message`` lines as
-  ``safetykb check``.
+  ``safetykb check``. Under ``mkdocs serve`` unchanged files are not parsed
+  again.
 - ``on_files``: publish the documents of ``procedures/`` and ``checklists/``
-  and the generated reference pages next to ``docs/``.
+  (as files of their own, so ``serve --dirty`` rebuilds only what changed)
+  and the generated reference pages, next to ``docs/``.
+- ``on_nav``: page titles from the front matter, also for pages a dirty
+  rebuild did not read.
+- ``on_page_read_source``: the page Markdown rendered by the core.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -20,20 +26,19 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from safetykb.config import ConfigError
 from safetykb.linter import check_paths
-from safetykb.model import KnowledgeBase
-from safetykb.site import site_pages
+from safetykb.site import SitePage, site_pages
 
-_kb: KnowledgeBase | None = None
+_pages: dict[str, SitePage] = {}
 
 
 def on_config(config):  # type: ignore[no-untyped-def]
-    global _kb
     root = Path(config.config_file_path).parent
     if not config.use_directory_urls:
         raise PluginError("safetykb: pages link to each other with directory URLs; "
                           "remove use_directory_urls: false from mkdocs.yml")
+    started = time.perf_counter()
     try:
-        kb, problems = check_paths(root)
+        kb, problems = check_paths(root, cache=True)
     except ConfigError as exc:
         raise PluginError(f"safetykb: configuration error: {exc}") from None
     for problem in problems:
@@ -41,22 +46,41 @@ def on_config(config):  # type: ignore[no-untyped-def]
     errors = sum(p.level == "error" for p in problems)
     if errors:
         raise PluginError(f"safetykb: {errors} error(s) in the knowledge base; nothing was built")
-    _kb = kb
+    print(f"safetykb: {len(kb.documents)} documents checked in "
+          f"{time.perf_counter() - started:.2f} s", file=sys.stderr)
+    _pages.clear()
+    _pages.update((page.uri, page) for page in site_pages(kb))
     return config
 
 
 def on_files(files: Files, config) -> Files:  # type: ignore[no-untyped-def]
-    assert _kb is not None, "on_config did not run"
-    root = Path(config.config_file_path).parent
-    docs_prefix = Path(config.docs_dir).resolve().relative_to(root.resolve()).as_posix()
+    root = Path(config.config_file_path).parent.resolve()
+    docs_prefix = Path(config.docs_dir).resolve().relative_to(root).as_posix()
     for file in files.documentation_pages():
         file.edit_uri = f"{docs_prefix}/{file.src_uri}"
-    for page in site_pages(_kb):
+    for page in _pages.values():
         if files.get_file_from_path(page.uri) is not None:
             raise PluginError(f"safetykb: {page.uri} exists in {docs_prefix}/ and is also "
-                              "generated from the knowledge base; rename one")
+                              "published from the knowledge base; rename one")
         inclusion = InclusionLevel.INCLUDED if page.listed else InclusionLevel.NOT_IN_NAV
-        file = File.generated(config, page.uri, content=page.markdown, inclusion=inclusion)
+        if page.source is None:
+            file = File.generated(config, page.uri, content=page.markdown, inclusion=inclusion)
+        else:
+            file = File(page.uri, str(root), config.site_dir, config.use_directory_urls,
+                        inclusion=inclusion)
         file.edit_uri = page.edit_path
         files.append(file)
     return files
+
+
+def on_nav(nav, config, files):  # type: ignore[no-untyped-def]
+    for page in nav.pages:
+        ours = _pages.get(page.file.src_uri)
+        if ours is not None:
+            page.title = ours.title
+    return nav
+
+
+def on_page_read_source(page, config):  # type: ignore[no-untyped-def]
+    ours = _pages.get(page.file.src_uri)
+    return ours.markdown if ours is not None and ours.source is not None else None

@@ -41,6 +41,8 @@ def materialise(fixture: Path, dest: Path) -> set[tuple[str, int, str]]:
     ``NAME.md.raw`` is copied byte for byte as ``NAME.md`` (for bytes that
     cannot carry a mark: other encodings, control characters); its expected
     problems are lines ``path:line RULE-ID`` in the folder's ``expected.txt``.
+    A file ``NAME.md.symlink`` becomes a symbolic link ``NAME.md`` to the path
+    it holds.
     A fixture folder without a safetykb.yml is checked with every Markdown
     file in it as a document.
     """
@@ -54,6 +56,11 @@ def materialise(fixture: Path, dest: Path) -> set[tuple[str, int, str]]:
                     where, rule = entry.split()
                     file, line = where.rsplit(":", 1)
                     expected.add((file, int(line), rule))
+            continue
+        if path.name.endswith(".md.symlink"):
+            # A symbolic link to the path written in the file (it cannot live in git).
+            link = target.with_name(path.name[: -len(".symlink")])
+            link.symlink_to(path.read_text("utf-8").strip())
             continue
         if path.name.endswith(".md.raw"):
             shutil.copyfile(path, target.with_name(path.name[: -len(".raw")]))
@@ -71,6 +78,18 @@ def materialise(fixture: Path, dest: Path) -> set[tuple[str, int, str]]:
     if not (dest / "safetykb.yml").exists():
         (dest / "safetykb.yml").write_text(FIXTURE_CONFIG, "utf-8")
     return expected
+
+
+def expected_rules(fixture: Path) -> set[str]:
+    """Every rule id a fixture folder expects, from marks and expected.txt."""
+    rules: set[str] = set()
+    for path in fixture.rglob("*"):
+        if path.suffix == ".md":
+            rules |= {rule for _, rule in strip_marks(path.read_text("utf-8"))[1]}
+        elif path.name == "expected.txt":
+            rules |= {entry.split()[1] for entry in path.read_text("utf-8").splitlines()
+                      if entry.strip() and not entry.startswith("#")}
+    return rules
 
 
 def lint_root(root: Path, today: dt.date = TODAY) -> list[Problem]:

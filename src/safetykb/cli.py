@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -52,6 +53,30 @@ def format_problems(problems: list[Problem], fmt: str) -> str:
     return "\n".join(p.format_text() for p in problems)
 
 
+class TerminalProgress:
+    """Counts and elapsed time on one rewritten line of an interactive terminal;
+    silent in CI logs, in pipes and for small knowledge bases."""
+
+    def __init__(self, minimum: int = 500) -> None:
+        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
+        self.minimum = minimum
+        self.started = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < self.minimum:
+            return
+        elapsed = time.perf_counter() - self.started
+        sys.stderr.write(f"\r  read {done}/{total} documents, {elapsed:.1f} s")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
 def summary(problems: list[Problem], documents: int, seconds: float) -> str:
     errors = sum(p.level == "error" for p in problems)
     warnings = sum(p.level == "warning" for p in problems)
@@ -78,12 +103,15 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, today: dt.datetime | 
     """Validate every document (or PATHS) without building the site."""
     root = _root(root)
     started = time.perf_counter()
+    progress = TerminalProgress()
     try:
         kb, problems = check_paths(root, [p.resolve() for p in paths],
-                                   today.date() if today else None)
+                                   today.date() if today else None, progress=progress)
     except ConfigError as exc:
         _fail_config(exc)
         return
+    finally:
+        progress.clear()
     output = format_problems(problems, fmt)
     if output:
         click.echo(output)
@@ -147,15 +175,17 @@ def build(site_dir: Path | None, quiet: bool, root: Path) -> None:
 @main.command()
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True,
               help="Address to serve on.")
+@click.option("--full-rebuild", is_flag=True,
+              help="Rebuild every page on each change (default: only changed pages).")
 @root_option
-def serve(dev_addr: str, root: Path) -> None:
+def serve(dev_addr: str, full_rebuild: bool, root: Path) -> None:
     """Live preview of the site; rebuilds when a document changes."""
     from .sitebuild import serve as run_serve
 
     root = _root(root)
     try:
         load_config(root, default_levels())
-        sys.exit(run_serve(root, dev_addr))
+        sys.exit(run_serve(root, dev_addr, full_rebuild))
     except ConfigError as exc:
         _fail_config(exc)
     except FileNotFoundError as exc:

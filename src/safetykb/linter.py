@@ -7,13 +7,25 @@ decide output format and exit status.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from .config import Config, load_config
-from .loader import load_kb
+from .loader import Progress, load_kb
 from .model import Document, KnowledgeBase, Problem
 from .rules import REGISTRY, Context, default_levels
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def one_line(message: str) -> str:
+    """Messages quote what users wrote; control characters (a newline in a
+    key, a tab) are shown escaped so that every problem stays on one line."""
+    if not _CONTROL.search(message):
+        return message
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], message)
 
 
 def _waived(doc: Document) -> set[str]:
@@ -47,19 +59,22 @@ def lint(kb: KnowledgeBase, today: dt.date | None = None,
             for finding in rule.check(doc, ctx):
                 target = finding.doc or doc
                 problems.append(Problem(target.relpath, finding.line, finding.column,
-                                        rule.id, finding.level or level, finding.message))
+                                        rule.id, finding.level or level, one_line(finding.message)))
     return sorted(set(problems))
 
 
 def check_paths(root: Path, paths: Iterable[Path] | None = None,
-                today: dt.date | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+                today: dt.date | None = None, cache: bool = False,
+                progress: Progress | None = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Load the knowledge base at ``root`` and lint it (or only ``paths`` in it).
 
-    Raises :class:`~safetykb.config.ConfigError` for an unusable configuration.
+    ``cache`` keeps parsed documents between calls in one process (live
+    preview). Raises :class:`~safetykb.config.ConfigError` for an unusable
+    configuration.
     """
     config = load_config(root, default_levels())
     paths = list(paths or [])
-    kb = load_kb(root, config, paths)
+    kb = load_kb(root, config, paths, cache=cache, progress=progress)
     only = None
     if paths:
         wanted = [p.resolve() for p in paths]

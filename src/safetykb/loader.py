@@ -9,10 +9,11 @@ sections, lists, checklist items, raw HTML and links.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,10 @@ def decode(doc: Document, data: bytes) -> str | None:
         crlf = text.count("\r\n")
         lone = text.count("\r") - crlf
         line = text[: text.index("\r")].count("\n") + 1
-        kind = "Windows (CRLF)" if not lone else "old Mac (CR)" if not crlf else "mixed"
+        lf_only = text.count("\n") - crlf
+        kinds = [k for k, n in (("CRLF", crlf), ("CR", lone), ("LF", lf_only)) if n]
+        kind = {"CRLF": "Windows (CRLF)", "CR": "old Mac (CR)"}.get(kinds[0], "") \
+            if len(kinds) == 1 else "mixed " + "/".join(kinds)
         _record(doc, LINE_ENDINGS, line, f"{kind} line endings; save the file with "
                                          "Unix (LF) line endings")
         # CRLF and lone CR become LF, so line numbers match what editors show.
@@ -132,10 +136,11 @@ def parse_front_matter(doc: Document, text: str, config: Config) -> None:
     try:
         node = loader.get_single_node()
         if node is None:
-            _record(doc, NO_FRONT_MATTER, 1, "front matter is empty")
+            _record(doc, NO_FRONT_MATTER, 1, "front matter is empty (only comments): "
+                    "expected the fields id, title, type, revision, status and owner")
             return
         if _walk_nodes(node):
-            _record(doc, YAML_ALIAS, 2 + _alias_line(fm_text),
+            _record(doc, YAML_ALIAS, _alias_line(fm_text),
                     "YAML anchors and aliases (&name, *name) are not allowed in front "
                     "matter: write each value out")
             return
@@ -154,18 +159,28 @@ def parse_front_matter(doc: Document, text: str, config: Config) -> None:
                 doc.duplicate_keys.append((key, line))
             else:
                 meta_lines[key] = line
-        data = loader.construct_document(node)
+        doc.meta_lines = meta_lines
+        try:
+            data = loader.construct_document(node)
+        except (ValueError, TypeError, OverflowError) as exc:
+            line, key = _failing_value(loader, node)
+            reason = str(exc).splitlines()[0].split(";")[0][:100]
+            _record(doc, YAML_SYNTAX, line, f"the value of '{key}' cannot be read ({reason}); "
+                                            "expected a plain value such as a short number, "
+                                            "a date or text")
+            return
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 2
-        column = mark.column + 1 if mark else 1
-        what = exc.problem or "invalid YAML"
-        if "\t" in fm_text and "found character '\\t'" in str(exc):
-            what += " (use spaces, not tabs, to indent YAML)"
+        line, column, what = _yaml_error(exc, fm_text)
         _record(doc, YAML_SYNTAX, line, f"YAML syntax error: {what}", column)
         return
+    except yaml.reader.ReaderError as exc:
+        line = fm_text[: exc.position].count("\n") + 2
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        _record(doc, YAML_SYNTAX, line, f"YAML syntax error: control character "
+                                        f"U+{ord(char):04X} is not allowed; delete it")
+        return
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
-        _record(doc, YAML_SYNTAX, 2, f"YAML error: {exc}")
+        _record(doc, YAML_SYNTAX, 2, f"YAML error: {str(exc).splitlines()[0]}")
         return
     finally:
         loader.dispose()
@@ -177,11 +192,47 @@ def parse_front_matter(doc: Document, text: str, config: Config) -> None:
     doc.fm_ok = True
 
 
+def _yaml_error(exc: yaml.MarkedYAMLError, fm_text: str) -> tuple[int, int, str]:
+    """File line, column and a one-line explanation of a YAML syntax error.
+
+    At the end of the YAML ("unexpected end of stream", an unclosed quote or
+    bracket) the place that opened the construct (the context mark) is where
+    the mistake is; elsewhere it is the problem mark.
+    """
+    problem = exc.problem or "invalid YAML"
+    mark = exc.problem_mark
+    if exc.context_mark is not None and (mark is None or "end of stream" in problem):
+        mark = exc.context_mark
+    line = mark.line + 2 if mark else 2
+    column = mark.column + 1 if mark else 1
+    what = f"{exc.context}: {problem}" if exc.context else problem
+    if "end of stream" in problem and exc.context and "quoted" in exc.context:
+        what = "a quoted value is never closed: add the closing quote"
+    lines = fm_text.split("\n")
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
+        what += " (use spaces, not tabs, to indent YAML)"
+    return line, column, what
+
+
+def _failing_value(loader: Any, node: yaml.MappingNode) -> tuple[int, str]:
+    """File line and key of the first top-level value that cannot be constructed."""
+    for key_node, value_node in node.value:
+        try:
+            loader.construct_object(value_node, deep=True)
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            return int(key_node.start_mark.line) + 2, str(key_node.value)[:40]
+    return 2, "?"
+
+
 def _alias_line(fm_text: str) -> int:
-    for number, line in enumerate(fm_text.split("\n")):
-        if re.search(r"(^|[\s\[{,:-])[&*][\w-]+", line):
-            return number
-    return 0
+    """File line of the first anchor or alias; only called once one was found."""
+    try:
+        for token in yaml.scan(fm_text, Loader=_BaseLoader):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                return int(token.start_mark.line) + 2
+    except yaml.YAMLError:
+        pass
+    return 2
 
 
 def _inline_scan(doc: Document, token: Token, line: int) -> None:
@@ -284,7 +335,15 @@ def load_document(path: Path, root: Path, config: Config) -> Document:
         relpath = path.as_posix()
     doc = Document(path=path, relpath=relpath, text="")
     if path.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve()
+            if target.is_relative_to(root.resolve()):
+                target = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            _record(doc, UNREADABLE, 1, f"symbolic link that cannot be followed "
+                                        f"({getattr(exc, 'strerror', None) or exc}); "
+                                        "replace it with the file")
+            return doc
         if not target.is_relative_to(root.resolve()):
             _record(doc, OUTSIDE_LINK, 1, f"symbolic link to {target}, outside the knowledge "
                                           "base; copy the file in instead")
@@ -356,7 +415,11 @@ def _load_chunk(args: tuple[list[Path], Path, Config]) -> list[Document]:
     return [load_document(path, root, config) for path in paths]
 
 
-def load_documents(paths: list[Path], root: Path, config: Config) -> list[Document]:
+Progress = Callable[[int, int], None]
+
+
+def load_documents(paths: list[Path], root: Path, config: Config,
+                   progress: Progress | None = None) -> list[Document]:
     """Load ``paths`` in order; on large knowledge bases, on every core.
 
     Parsing Markdown is most of the time of ``check``; documents are
@@ -364,25 +427,61 @@ def load_documents(paths: list[Path], root: Path, config: Config) -> list[Docume
     ``SAFETYKB_JOBS=1`` to stay in one process).
     """
     jobs = _jobs(len(paths))
-    if jobs == 1:
-        return [load_document(path, root, config) for path in paths]
-    size = -(-len(paths) // (jobs * 4))
+    size = max(1, -(-len(paths) // (jobs * 8)))
     chunks = [(paths[i:i + size], root, config) for i in range(0, len(paths), size)]
+    docs: list[Document] = []
+    if jobs == 1:
+        results: Iterable[list[Document]] = map(_load_chunk, chunks)
+        for chunk in results:
+            docs.extend(chunk)
+            if progress:
+                progress(len(docs), len(paths))
+        return docs
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return [doc for chunk in pool.map(_load_chunk, chunks) for doc in chunk]
+        for chunk in pool.imap(_load_chunk, chunks):
+            docs.extend(chunk)
+            if progress:
+                progress(len(docs), len(paths))
+    return docs
 
 
-def load_kb(root: Path, config: Config, paths: Iterable[Path] | None = None) -> KnowledgeBase:
+#: Documents of earlier loads in this process, for a live preview that rebuilds
+#: on every change: path -> (file state and configuration, document).
+_CACHE: dict[Path, tuple[tuple[object, ...], Document]] = {}
+
+
+def _state(path: Path, fingerprint: str) -> tuple[object, ...] | None:
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino, fingerprint)
+
+
+def load_kb(root: Path, config: Config, paths: Iterable[Path] | None = None,
+            cache: bool = False, progress: Progress | None = None) -> KnowledgeBase:
     """Load every document of the knowledge base at ``root``.
 
     With ``paths``, only those files (or folders) are checked, but the whole
     knowledge base is still loaded so that cross-document rules (duplicate ids,
-    references) see every document.
+    references) see every document. With ``cache``, files unchanged since an
+    earlier load in this process (same modification time, size and
+    configuration) are not read again.
     """
     kb = KnowledgeBase(root=root, config=config)
     found = discover(root, config)
     if paths:
         known = {p.resolve() for p in found}
         found += [p for p in discover(root, config, paths) if p.resolve() not in known]
-    kb.documents = load_documents(found, root, config)
+    if not cache:
+        kb.documents = load_documents(found, root, config, progress)
+        return kb
+    fingerprint = json.dumps([str(root), config.data], sort_keys=True, default=str)
+    states = {path: _state(path, fingerprint) for path in found}
+    stale = [p for p in found if states[p] is None or _CACHE.get(p, ((),))[0] != states[p]]
+    for path, doc in zip(stale, load_documents(stale, root, config, progress), strict=True):
+        _CACHE[path] = (states[path] or (), doc)
+    kb.documents = [_CACHE[path][1] for path in found]
+    for gone in set(_CACHE) - set(found):
+        del _CACHE[gone]
     return kb

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .current import is_archived, is_current
 from .model import Document, KnowledgeBase
@@ -34,12 +36,19 @@ class SitePage:
     """
 
     uri: str
-    markdown: str
+    render: Callable[[], str]
     title: str
     edit_path: str | None
     listed: bool = True
     searchable: bool = True
     doc_id: str | None = None
+    #: The document's own file, so that a generator can tell whether the page
+    #: changed since it was last built; None for generated pages.
+    source: Path | None = None
+
+    @property
+    def markdown(self) -> str:
+        return self.render()
 
 
 def _front_matter(title: str, searchable: bool) -> str:
@@ -50,14 +59,21 @@ def _front_matter(title: str, searchable: bool) -> str:
     return "\n".join(lines)
 
 
-def document_page(doc: Document, kb: KnowledgeBase) -> SitePage:
-    by_id = kb.by_id()
+def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document]) -> SitePage:
+    """The page of one document; rendered only when asked (a preview that
+    rebuilds one changed page renders one page)."""
     current = is_current(doc)
-    body = page_markdown(doc, kb.config.lang, by_id.get)
-    title = doc.title
-    return SitePage(uri=doc.relpath, markdown=_front_matter(title, current) + body,
-                    title=title, edit_path=doc.relpath, listed=current, searchable=current,
-                    doc_id=doc.id)
+
+    def render() -> str:
+        return _front_matter(doc.title, current) + page_markdown(doc, kb.config.lang, by_id.get)
+
+    return SitePage(uri=doc.relpath, render=render, title=doc.title, edit_path=doc.relpath,
+                    listed=current, searchable=current, doc_id=doc.id, source=doc.path)
+
+
+def _generated(uri: str, title: str, text: str, searchable: bool = True) -> SitePage:
+    content = _front_matter(title, searchable) + text
+    return SitePage(uri, lambda: content, title, None, searchable=searchable)
 
 
 def _register_page(kb: KnowledgeBase) -> str:
@@ -97,12 +113,10 @@ def _archive_page(kb: KnowledgeBase) -> str:
 
 def site_pages(kb: KnowledgeBase) -> list[SitePage]:
     """Every page the knowledge base adds to the site, in path order."""
-    pages = [document_page(doc, kb) for doc in kb.documents if doc.fm_ok]
-    pages.append(SitePage(RULES_PAGE, _front_matter("Rule reference", True)
-                          + rules_reference_markdown(), "Rule reference", None))
-    pages.append(SitePage(REGISTER_PAGE, _front_matter("Document register", True)
-                          + _register_page(kb), "Document register", None))
-    pages.append(SitePage(ARCHIVE_PAGE, _front_matter("Archive", False) + _archive_page(kb),
-                          "Archive", None))
+    by_id = kb.by_id()
+    pages = [document_page(doc, kb, by_id) for doc in kb.documents if doc.fm_ok]
+    pages.append(_generated(RULES_PAGE, "Rule reference", rules_reference_markdown()))
+    pages.append(_generated(REGISTER_PAGE, "Document register", _register_page(kb)))
+    pages.append(_generated(ARCHIVE_PAGE, "Archive", _archive_page(kb), searchable=False))
     return pages
 

@@ -113,9 +113,19 @@ def _swap(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def serve(root: Path, address: str = "127.0.0.1:8000") -> int:
-    """Live preview: MkDocs' own server with the hooks (blocks until stopped)."""
+def serve(root: Path, address: str = "127.0.0.1:8000", full: bool = False) -> int:
+    """Live preview: MkDocs' own server with the hooks (blocks until stopped).
+
+    After the first build only changed pages are rebuilt (MkDocs' dirty
+    reload; the hooks re-parse only changed files): the search index and the
+    pages that merely link to a changed document can lag until a full build.
+    ``full`` rebuilds everything on every change.
+    """
     cmd = mkdocs_command(root.resolve(), "serve", "--dev-addr", address)
+    if not full:
+        # MkDocs warns that a dirty build is inaccurate; strict mode would stop on that
+        # warning. Our checks still stop the preview on any error.
+        cmd += ["--dirty", "--no-strict"]
     try:
         return subprocess.call(cmd, cwd=root, env=_env())
     except KeyboardInterrupt:

@@ -57,9 +57,12 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     pattern = _pattern(words)
     for text, line in section.text_lines:
-        for number, part in enumerate(text.split("\n")):
-            match = pattern.search(part)
-            if match:
-                yield Finding(line + number,
-                              f"optional wording {match.group(0)!r} in a step: only prescribed "
-                              "actions are allowed; say what must be done")
+        for match in pattern.finditer(text):
+            # 不可以 / 不应该 ("must not") are prohibitions, not options.
+            if not match.group(0).isascii() and text[max(0, match.start() - 1):match.start()] == "不":
+                continue
+            found = " ".join(match.group(0).split())
+            yield Finding(line + text.count("\n", 0, match.start()),
+                          f"optional wording {found!r} in a step: only prescribed "
+                          "actions are allowed; say what must be done")
+            break

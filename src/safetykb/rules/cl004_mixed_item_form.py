@@ -53,7 +53,6 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     first = is_question(items[0].text)
     for item in items:
         if is_question(item.text) != first:
-            form = "a question" if not first else "a statement"
-            yield Finding(item.line, f"item {item.text[:50]!r} is {'a statement' if first else 'a question'}"
-                                     f" but the checklist's first item is {form}; "
-                                     "use one form for every item")
+            this, that = ("a statement", "a question") if first else ("a question", "a statement")
+            yield Finding(item.line, f"item {item.text[:50]!r} is {this} but the checklist's "
+                                     f"first item is {that}; use one form for every item")

@@ -47,4 +47,4 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         elif doc.type in ("procedure", "action", "checklist") and doc.type not in field.types:
             yield Finding(doc.line_of(name),
                           f"field '{name}' is only for {' or '.join(field.types)} documents, "
-                          f"not for a {doc.type}")
+                          f"not for {'an' if doc.type == 'action' else 'a'} {doc.type}")

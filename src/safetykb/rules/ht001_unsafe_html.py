@@ -5,7 +5,8 @@ an ``<iframe>``, an event handler (``onclick=``) or a ``javascript:`` URL in a
 contributed document would run in every reader's browser. Tags allowed are in
 ``html: allowed_tags`` of ``safetykb.yml``; script, style, iframe, frame,
 object, embed, applet, form controls, meta, link and base are refused whatever
-the list says, and so are event-handler attributes and script URLs. HTML
+the list says, and so are event-handler attributes, script URLs and
+``file:`` URLs (a file on the reader's own PC). HTML
 comments are allowed. Code blocks are shown literally and not checked.
 
 Failing example::
@@ -20,6 +21,7 @@ Passing example::
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -38,8 +40,9 @@ NEVER = frozenset({"script", "style", "iframe", "frame", "frameset", "object", "
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>?", re.S)
 _HANDLER = re.compile(r"(?:^|[\s\"'/])(on[a-z]+)\s*=", re.I)
-_SCRIPT_URL = re.compile(r"(?:href|src|action|formaction|xlink:href|srcset|data)\s*=\s*"
-                         r"[\"']?\s*(?:javascript|vbscript|data:text/html|livescript)\s*:?", re.I)
+_SCRIPT_URL = re.compile(r"(?:href|src|action|formaction|xlink:href|srcset|data)=[\"']?"
+                         r"((?:javascript|vbscript|livescript|data|file):[^\"'>]*)", re.I)
+_HIDDEN = re.compile(r"[\x00-\x20]+")
 
 
 def problems(fragment: str, allowed: frozenset[str]) -> Iterator[tuple[int, str]]:
@@ -58,8 +61,12 @@ def problems(fragment: str, allowed: frozenset[str]) -> Iterator[tuple[int, str]
         if handler:
             yield offset, (f"event-handler attribute {handler.group(1)!r} on <{name}> is not "
                            "allowed: documents carry no scripts")
-        if _SCRIPT_URL.search(attrs):
-            yield offset, f"script URL in <{name}> is not allowed; link to a page or a file"
+        # Browsers decode entities and drop control characters in URLs: so must we.
+        url = _SCRIPT_URL.search(_HIDDEN.sub("", html.unescape(attrs)))
+        if url:
+            yield offset, (f"URL {url.group(1)[:50]!r} in <{name}> is not allowed: no script "
+                           "URL (javascript:, vbscript:, data:) and no local-file URL "
+                           "(file:); link to a page or a file in the knowledge base")
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

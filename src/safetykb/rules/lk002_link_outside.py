@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..model import Document
-from ._links import SCHEME, targets
+from ._links import has_scheme, targets
 from .base import Context, Finding
 
 ID = "LK002"
@@ -44,7 +44,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             yield Finding(line, f"{kind} {target[:60]!r} is an absolute path; use a path "
                                 "relative to this file")
             continue
-        if SCHEME.match(path):
+        if has_scheme(path):
             continue
         resolved = (doc.path.parent / path).resolve()
         if not resolved.is_relative_to(root):

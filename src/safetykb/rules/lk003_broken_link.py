@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Document
-from ._links import SCHEME, targets
+from ._links import has_scheme, targets
 from .base import Context, Finding
 
 ID = "LK003"
@@ -32,7 +32,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     root = ctx.kb.root.resolve()
     for target, line, kind in targets(doc):
         path = target.split("#", 1)[0].split("?", 1)[0]
-        if not path or SCHEME.match(path) or path.startswith(("/", "\\")):
+        if not path or has_scheme(path) or path.startswith(("/", "\\")):
             continue
         resolved = (doc.path.parent / path).resolve()
         if resolved.is_relative_to(root) and not resolved.exists():

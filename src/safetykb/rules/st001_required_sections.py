@@ -45,8 +45,8 @@ def _article(lang: str) -> str:
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    if not doc.fm_ok or doc.type not in ("procedure", "action"):
-        return
+    if not doc.fm_ok or not doc.body.strip() or doc.type not in ("procedure", "action"):
+        return  # ST003 reports an empty body.
     lang = ctx.lang(doc)
     required = ctx.config.required_sections(doc.type, lang)
     titles = [s.title.casefold() for s in doc.sections]

@@ -26,7 +26,9 @@ DESCRIPTION = "Text holds zero-width, direction-override or control characters."
 LEVEL = "error"
 SCOPE = "document"
 
-_BAD = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f"
+# U+200C/U+200D (zero-width (non-)joiner) are left alone: emoji such as the
+# woman construction worker and some scripts need them.
+_BAD = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b\u200e\u200f"
                   "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]")
 
 

@@ -1,0 +1,219 @@
+"""Measure safetykb on synthetic knowledge bases, side by side in one run.
+
+    .venv/bin/python benchmarks/run.py                  # sizes 100 1000 5000, 3 runs
+    .venv/bin/python benchmarks/run.py --sizes 100 1000 --runs 5 --only check build
+    .venv/bin/python benchmarks/run.py --write-docs     # also update docs/performance.md
+
+Every measurement is a function in MEASUREMENTS taking (kb, workdir) and
+returning a dict of numbers; each is run --runs times in fresh processes and
+the median is reported. Adding a measurement (printed sheets, search time in
+a browser) is adding one function. Results go to a table on stdout and to
+benchmarks/out/results.json (and docs/performance.md with --write-docs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+OUT = HERE / "out"
+PY = sys.executable
+sys.path.insert(0, str(REPO / "src"))
+
+from safetykb.synth import generate  # noqa: E402
+
+Measurement = Callable[[Path, Path], dict[str, float]]
+
+
+def timed(cmd: list[str], cwd: Path | None = None,
+          env: dict[str, str] | None = None) -> dict[str, float]:
+    """Wall seconds and peak resident memory (MB, largest process) of a command."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=env)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{err.decode()[-2000:]}")
+    return {"s": wall, "MB": usage.ru_maxrss / 1024}
+
+
+def measure_check(kb: Path, work: Path) -> dict[str, float]:
+    return timed([PY, "-m", "safetykb.cli", "check", "--root", str(kb)])
+
+
+def measure_build(kb: Path, work: Path) -> dict[str, float]:
+    site = work / "site-build"
+    result = timed([PY, "-m", "safetykb.cli", "build", "--root", str(kb), "--site-dir", str(site)])
+    result["index MB"] = (site / "search/search_index.json").stat().st_size / 1e6
+    result["site MB"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
+    return result
+
+
+def _baseline_project(kb: Path, work: Path) -> Path:
+    """The same pages as plain Material, no hooks: Material with navigation.prune."""
+    base = work / "baseline"
+    if not base.exists():
+        (base / "docs").mkdir(parents=True)
+        for folder in ("procedures", "checklists"):
+            shutil.copytree(kb / folder, base / "docs" / folder)
+        shutil.copy(kb / "docs/index.md", base / "docs/index.md")
+        (base / "mkdocs.yml").write_text(
+            "site_name: Baseline\ntheme:\n  name: material\n  font: false\n  features:\n"
+            "    - navigation.prune\nplugins:\n  - search:\n      lang: [en, zh]\n"
+            "markdown_extensions:\n  - attr_list\n  - pymdownx.tasklist\n", "utf-8")
+    return base
+
+
+def measure_baseline(kb: Path, work: Path) -> dict[str, float]:
+    base = _baseline_project(kb, work)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return timed([PY, "-m", "mkdocs", "build", "-q", "-f", str(base / "mkdocs.yml"),
+                  "-d", str(work / "site-baseline")], env=env)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return None
+
+
+def measure_preview(kb: Path, work: Path) -> dict[str, float]:
+    """Seconds from saving one document to the served page showing the change."""
+    port = _free_port()
+    proc = subprocess.Popen([PY, "-m", "safetykb.cli", "serve", "--root", str(kb), "-a",
+                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    doc = sorted((kb / "procedures").rglob("proc-*.md"))[0]
+    rel = doc.relative_to(kb).with_suffix("").as_posix()
+    url = f"http://127.0.0.1:{port}/{rel}/"
+    original = doc.read_text("utf-8")
+    try:
+        deadline = time.monotonic() + 900
+        while _get(url) is None:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("serve did not come up")
+            time.sleep(0.1)
+        time.sleep(1.0)  # let the watcher settle after the first build
+        marker = f"Edited at {time.time_ns()}"
+        started = time.perf_counter()
+        doc.write_text(original.replace("## Purpose\n", f"## Purpose\n\n{marker}\n", 1), "utf-8")
+        while True:
+            page = _get(url)
+            if page and marker in page:
+                break
+            if time.perf_counter() - started > 300:
+                raise RuntimeError("the edit never showed")
+            time.sleep(0.02)
+        return {"s": time.perf_counter() - started}
+    finally:
+        doc.write_text(original, "utf-8")
+        if proc.poll() is None:
+            os.killpg(proc.pid, 15)
+            proc.wait(timeout=30)
+
+
+MEASUREMENTS: dict[str, Measurement] = {
+    "check": measure_check,
+    "build": measure_build,
+    "material-baseline": measure_baseline,
+    "preview-edit": measure_preview,
+}
+
+
+def knowledge_base(size: int) -> Path:
+    path = OUT / f"kb-{size}"
+    stamp = path / ".generated"
+    if not stamp.exists():
+        shutil.rmtree(path, ignore_errors=True)
+        generate(path, size, today=dt.date.today())
+        stamp.write_text(dt.date.today().isoformat())
+    return path
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python "
+            f"{platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", nargs="+", choices=list(MEASUREMENTS))
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    names = args.only or list(MEASUREMENTS)
+    OUT.mkdir(exist_ok=True)
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    for size in args.sizes:
+        kb = knowledge_base(size)
+        for name in names:
+            runs = []
+            for n in range(args.runs):
+                with tempfile.TemporaryDirectory(dir=OUT) as tmp:
+                    runs.append(MEASUREMENTS[name](kb, Path(tmp)))
+                print(f"  {size:>5} {name:<18} run {n + 1}: "
+                      + ", ".join(f"{v:.2f} {k}" for k, v in runs[-1].items()), file=sys.stderr)
+            results.setdefault(str(size), {})[name] = {
+                key: statistics.median(r[key] for r in runs) for key in runs[0]}
+    table = render(results, args.runs)
+    print(table)
+    report = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
+              "runs": args.runs, "results": results}
+    (OUT / "results.json").write_text(json.dumps(report, indent=2), "utf-8")
+    if args.write_docs:
+        write_docs(report, table)
+
+
+def render(results: dict[str, dict[str, dict[str, float]]], runs: int) -> str:
+    lines = [f"| documents | measurement | median of {runs} |", "|---:|---|---|"]
+    for size, by_name in results.items():
+        for name, values in by_name.items():
+            shown = ", ".join(f"{v:.2f} {k}" if k != "MB" else f"{v:.0f} MB peak"
+                              for k, v in values.items())
+            lines.append(f"| {size} | {name} | {shown} |")
+    return "\n".join(lines)
+
+
+def write_docs(report: dict[str, object], table: str) -> None:
+    page = REPO / "docs/performance.md"
+    text = page.read_text("utf-8")
+    start, end = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
+    block = (f"{start}\nMeasured {report['date']} on {report['machine']} by "
+             f"`benchmarks/run.py`.\n\n{table}\n{end}")
+    before, _, rest = text.partition(start)
+    _, _, after = rest.partition(end)
+    page.write_text(before + block + after, "utf-8")
+
+
+if __name__ == "__main__":
+    main()
