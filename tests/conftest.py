@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,6 +97,16 @@ def expected_rules(fixture: Path) -> set[str]:
 def lint_root(root: Path, today: dt.date = TODAY) -> list[Problem]:
     config = load_config(root, default_levels())
     return lint(load_kb(root, config), today)
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built once per test session with ``safetykb build``."""
+    out = tmp_path_factory.mktemp("repo-site") / "site"
+    result = subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--root", str(REPO),
+                             "--site-dir", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return out
 
 
 @pytest.fixture

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
-
 from safetykb.rules import REGISTRY
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--root", str(REPO),
-                             "--site-dir", str(out)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return out
+@pytest.fixture
+def site(repo_site: Path) -> Path:
+    return repo_site
 
 
 def page(site: Path, uri: str) -> str:

@@ -51,10 +51,25 @@ class SitePage:
         return self.render()
 
 
-def _front_matter(title: str, searchable: bool) -> str:
+#: Search weight of document pages against the generated lists (register,
+#: rule reference) that mention many ids: a search for PROC-HD-001 must put
+#: that document first.
+DOCUMENT_BOOST = 4
+LIST_BOOST = 0.25
+
+
+def _front_matter(title: str, searchable: bool, boost: float | None = None,
+                  keys: list[str] | None = None) -> str:
+    """Front matter of a site page. ``keys`` (the document id) go into the
+    search index's most heavily weighted field, so a search for an id puts
+    that document first, above the pages that merely mention it."""
     lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    if keys and searchable:
+        lines.append(f"tags: {json.dumps(keys, ensure_ascii=False)}")
     if not searchable:
         lines.append("search:\n  exclude: true")
+    elif boost is not None:
+        lines.append(f"search:\n  boost: {boost}")
     lines.append("---\n")
     return "\n".join(lines)
 
@@ -63,16 +78,20 @@ def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document]) 
     """The page of one document; rendered only when asked (a preview that
     rebuilds one changed page renders one page)."""
     current = is_current(doc)
+    # The id leads the title in the navigation and the browser tab.
+    title = f"{doc.id} {doc.title}" if doc.id else doc.title
+    keys = [doc.id] if doc.id else None
 
     def render() -> str:
-        return _front_matter(doc.title, current) + page_markdown(doc, kb.config.lang, by_id.get)
+        return (_front_matter(title, current, DOCUMENT_BOOST, keys)
+                + page_markdown(doc, kb.config.lang, by_id.get))
 
-    return SitePage(uri=doc.relpath, render=render, title=doc.title, edit_path=doc.relpath,
+    return SitePage(uri=doc.relpath, render=render, title=title, edit_path=doc.relpath,
                     listed=current, searchable=current, doc_id=doc.id, source=doc.path)
 
 
 def _generated(uri: str, title: str, text: str, searchable: bool = True) -> SitePage:
-    content = _front_matter(title, searchable) + text
+    content = _front_matter(title, searchable, LIST_BOOST) + text
     return SitePage(uri, lambda: content, title, None, searchable=searchable)
 
 

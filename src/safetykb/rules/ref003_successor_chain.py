@@ -2,8 +2,8 @@
 
 Reason: a reader who opens a superseded document is sent to its successor.
 If successors form a circle (A replaced by B, B replaced by A), or the chain
-ends at a withdrawn or superseded document with no successor, the reader never
-reaches the instruction in force.
+ends at a draft, withdrawn or superseded document, the reader never reaches an
+instruction in force. Supersede a document when its successor is approved.
 
 Failing example::
 
@@ -23,7 +23,7 @@ from .base import Context, Finding
 
 ID = "REF003"
 NAME = "successor-chain"
-DESCRIPTION = "superseded_by leads in a circle or to a document not in force."
+DESCRIPTION = "superseded_by leads in a circle or ends at a document that is not approved."
 LEVEL = "error"
 SCOPE = "document"
 
@@ -33,8 +33,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not isinstance(start, str) or start == doc.id or start not in ctx.ids:
         return  # REF001 / REF002 report those.
     seen = [doc.id]
-    current: str | None = start
-    while current is not None:
+    current = start
+    while True:
         if current in seen:
             chain = " -> ".join([*seen, current])
             yield Finding(doc.line_of("superseded_by"),
@@ -43,12 +43,15 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         seen.append(current)
         holders = ctx.ids.get(current)
         if not holders:
-            return  # dangling further down: reported on that document
-        nxt = holders[0].meta.get("superseded_by")
-        status = holders[0].status
-        if status in ("superseded", "withdrawn") and not isinstance(nxt, str):
+            return  # dangling further down: REF001 reports it on that document
+        successor = holders[0]
+        nxt = successor.meta.get("superseded_by")
+        if isinstance(nxt, str) and nxt:
+            current = nxt
+            continue
+        if successor.status != "approved":
+            chain = " -> ".join(seen)
             yield Finding(doc.line_of("superseded_by"),
-                          f"successor {current} is {status} and names no successor; expected "
-                          "the chain to end at a document in force")
-            return
-        current = nxt if isinstance(nxt, str) and status == "superseded" else None
+                          f"the successor chain {chain} ends at a {successor.status} document; "
+                          "expected it to end at an approved document")
+        return
