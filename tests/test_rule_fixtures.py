@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, expected_rules, lint_root, materialise
 
+from conftest import FIXTURES, expected_rules, lint_root, materialise
 from safetykb.rules import REGISTRY
 
 CASES = sorted(p for group in ("rules", "bad-input") if (FIXTURES / group).is_dir()

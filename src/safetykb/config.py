@@ -100,7 +100,8 @@ def load_config(root: Path, known_rules: dict[str, str] | None = None) -> Config
     levels in the file are validated against it.
     """
     data = _default_data()
-    path = root / CONFIG_NAME
+    path: Path | None = root / CONFIG_NAME
+    assert path is not None
     if path.is_file():
         try:
             user = yaml.safe_load(path.read_text("utf-8")) or {}
@@ -120,7 +121,8 @@ def load_config(root: Path, known_rules: dict[str, str] | None = None) -> Config
     else:
         path = None
     if data.get("lang") not in ("en", "zh"):
-        raise ConfigError(f"{path or CONFIG_NAME}: lang: expected 'en' or 'zh', got {data.get('lang')!r}")
+        raise ConfigError(f"{path or CONFIG_NAME}: lang: expected 'en' or 'zh', "
+                          f"got {data.get('lang')!r}")
     config = Config(data=data, path=path)
     levels: dict[str, str] = {}
     for rule_id, value in (data.get("rules") or {}).items():

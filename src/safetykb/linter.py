@@ -16,7 +16,6 @@ from .loader import Progress, load_kb
 from .model import Document, KnowledgeBase, Problem
 from .rules import REGISTRY, Context, default_levels
 
-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

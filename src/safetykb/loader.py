@@ -27,7 +27,7 @@ from .model import Document, HtmlFragment, Item, KnowledgeBase, Link, ListBlock,
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """Safe loader that keeps dates as text: the schema checks them, so that an
     impossible date such as 2026-02-30 is a rule message, not a crash."""
 

@@ -7,18 +7,9 @@ register, PDFs) read documents. Nothing downstream re-reads files.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-
-class Level(str, enum.Enum):
-    """How serious a problem is. ``error`` fails ``check`` and the build."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    OFF = "off"
 
 
 @dataclass(frozen=True, order=True)

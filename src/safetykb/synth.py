@@ -20,9 +20,12 @@ EN_WORDS = (
     "hazard control inspect record report rectify shift team leader ventilation gas test "
     "barrier signage training competent person emergency stop handover maintenance energy "
     "release residual confined space hot work fire watch extinguisher housekeeping spill "
-    "ladder harness anchor scaffold crane load sling signal exclusion zone").split()
-ZH_WORDS = ("隐患 排查 治理 整改 班组 安全 活动 培训 教育 特种 作业 持证 上岗 巡检 记录 报告 "
-            "应急 处置 预案 演练 责任 落实 监督 检查 验收 防护 用品 通风 检测 动火 审批").split()
+    "ladder harness anchor scaffold crane load sling signal exclusion zone"
+).split()
+ZH_WORDS = (
+    "隐患 排查 治理 整改 班组 安全 活动 培训 教育 特种 作业 持证 上岗 巡检 记录 报告 "
+    "应急 处置 预案 演练 责任 落实 监督 检查 验收 防护 用品 通风 检测 动火 审批"
+).split()
 EN_SECTIONS = ["Purpose", "Scope", "Responsibilities", "Hazards and controls", "Procedure",
                "Emergency", "Records", "References"]
 ZH_SECTIONS = ["目的", "适用范围", "职责", "危险与控制措施", "程序", "应急处置", "记录", "参考文件"]

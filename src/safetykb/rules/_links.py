@@ -40,8 +40,8 @@ def targets(doc: Document) -> Iterator[tuple[str, int, str]]:
             if _SNIPPET_FENCE.match(line_text):
                 in_block = not in_block  # the block form: one path a line between markers
                 continue
-            match = _SNIPPET.match(line_text)
-            if match:
-                yield match.group(1), number, "include"
+            include = _SNIPPET.match(line_text)
+            if include:
+                yield include.group(1), number, "include"
             elif in_block and line_text.strip() and not line_text.lstrip().startswith(";"):
                 yield line_text.strip().strip("'\""), number, "include"

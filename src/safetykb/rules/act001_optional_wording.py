@@ -59,7 +59,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     for text, line in section.text_lines:
         for match in pattern.finditer(text):
             # 不可以 / 不应该 ("must not") are prohibitions, not options.
-            if not match.group(0).isascii() and text[max(0, match.start() - 1):match.start()] == "不":
+            before = text[max(0, match.start() - 1):match.start()]
+            if not match.group(0).isascii() and before == "不":
                 continue
             found = " ".join(match.group(0).split())
             yield Finding(line + text.count("\n", 0, match.start()),

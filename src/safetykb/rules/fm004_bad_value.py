@@ -55,7 +55,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         if isinstance(value, str) and _INVISIBLE.search(value):
             expected = "no invisible characters (zero-width or direction marks); retype the value"
-        yield Finding(doc.line_of(name), f"field '{name}': expected {expected}, got {describe(value)}")
+        yield Finding(doc.line_of(name),
+                      f"field '{name}': expected {expected}, got {describe(value)}")
     waivers = doc.meta.get("waivers")
     if isinstance(waivers, list):
         from . import REGISTRY

@@ -32,7 +32,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     start = doc.meta.get("superseded_by") if doc.fm_ok else None
     if not isinstance(start, str) or start == doc.id or start not in ctx.ids:
         return  # REF001 / REF002 report those.
-    seen = [doc.id]
+    seen: list[str] = [doc.id or "?"]
     current = start
     while True:
         if current in seen:
