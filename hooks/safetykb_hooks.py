@@ -13,10 +13,14 @@ All logic (loading, checking, rendering, what is current) lives in the
 - ``on_nav``: page titles from the front matter, also for pages a dirty
   rebuild did not read.
 - ``on_page_read_source``: the page Markdown rendered by the core.
+- ``on_post_page``: the core finishes the page (puts in the header block).
+- ``on_serve``: ``mkdocs serve`` watches only ``docs/``; also watch the
+  content folders that exist and ``safetykb.yml``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -24,11 +28,12 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from safetykb.config import ConfigError
+from safetykb.config import CONFIG_NAME, ConfigError
 from safetykb.linter import check_paths
 from safetykb.site import SitePage, site_pages
 
 _pages: dict[str, SitePage] = {}
+_watch: list[Path] = []
 
 
 def on_config(config):  # type: ignore[no-untyped-def]
@@ -50,12 +55,14 @@ def on_config(config):  # type: ignore[no-untyped-def]
           f"{time.perf_counter() - started:.2f} s", file=sys.stderr)
     _pages.clear()
     _pages.update((page.uri, page) for page in site_pages(kb))
+    _watch[:] = [p for p in [*(root / d for d in kb.config.content_dirs), root / CONFIG_NAME]
+                 if p.exists()]
     return config
 
 
 def on_files(files: Files, config) -> Files:  # type: ignore[no-untyped-def]
     root = Path(config.config_file_path).parent.resolve()
-    docs_prefix = Path(config.docs_dir).resolve().relative_to(root).as_posix()
+    docs_prefix = Path(os.path.relpath(Path(config.docs_dir).resolve(), root)).as_posix()
     for file in files.documentation_pages():
         file.edit_uri = f"{docs_prefix}/{file.src_uri}"
     for page in _pages.values():
@@ -84,3 +91,14 @@ def on_nav(nav, config, files):  # type: ignore[no-untyped-def]
 def on_page_read_source(page, config):  # type: ignore[no-untyped-def]
     ours = _pages.get(page.file.src_uri)
     return ours.markdown if ours is not None and ours.source is not None else None
+
+
+def on_post_page(output, page, config):  # type: ignore[no-untyped-def]
+    ours = _pages.get(page.file.src_uri)
+    return ours.finish(output) if ours is not None else output
+
+
+def on_serve(server, config, builder):  # type: ignore[no-untyped-def]
+    for path in _watch:
+        server.watch(str(path))
+    return server

@@ -9,6 +9,7 @@ errors (exit 2), never silently ignored.
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -52,6 +53,11 @@ class Config:
     data: dict[str, Any]
     path: Path | None = None
     rule_levels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever any setting does (cache key for checked documents)."""
+        return json.dumps(self.data, sort_keys=True, default=str)
 
     @property
     def lang(self) -> str:

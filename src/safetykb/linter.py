@@ -7,6 +7,7 @@ decide output format and exit status.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from .config import Config, load_config
 from .loader import Progress, load_kb
 from .model import Document, KnowledgeBase, Problem
-from .rules import REGISTRY, Context, default_levels
+from .rules import REGISTRY, Context, Rule, default_levels
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -38,27 +39,69 @@ def _waived(doc: Document) -> set[str]:
     return out
 
 
-def lint(kb: KnowledgeBase, today: dt.date | None = None,
-         only: Iterable[Document] | None = None) -> list[Problem]:
-    """Every problem in ``kb`` (or only in the documents ``only``), sorted."""
+def _run(rules: Iterable[Rule], docs: Iterable[Document], kb: KnowledgeBase,
+         today: dt.date, by_id: dict[str, list[Document]] | None = None) -> list[Problem]:
     config: Config = kb.config
-    today = today or dt.date.today()
-    docs = list(only) if only is not None else kb.documents
     problems: list[Problem] = []
-    base = Context(kb=kb, config=config, today=today)
-    for rule in REGISTRY.values():
+    docs = list(docs)
+    for rule in rules:
         level = config.level(rule.id, rule.level)
         if level == "off":
             continue
         ctx = Context(kb=kb, config=config, today=today, options=config.rule_options(rule.id),
-                      _by_id=base.ids)
+                      _by_id=by_id)
         for doc in docs:
             if rule.id in _waived(doc):
                 continue
             for finding in rule.check(doc, ctx):
                 target = finding.doc or doc
                 problems.append(Problem(target.relpath, finding.line, finding.column,
-                                        rule.id, finding.level or level, one_line(finding.message)))
+                                        rule.id, finding.level or level,
+                                        one_line(finding.message)))
+    return problems
+
+
+def local_key(config: Config, today: dt.date) -> tuple[object, ...]:
+    """What the document-scope rules' result depends on besides the file."""
+    return (today, config.fingerprint)
+
+
+def lint_locally(docs: Iterable[Document], kb: KnowledgeBase, today: dt.date) -> None:
+    """Run the document-scope rules on ``docs`` and keep the result on each.
+
+    Called where documents are loaded (in worker processes on a large
+    knowledge base); :func:`lint` then reuses the result.
+    """
+    key = local_key(kb.config, today)
+    rules = [r for r in REGISTRY.values() if r.scope == "document"]
+    for doc in docs:
+        doc.local_problems = _run(rules, [doc], kb, today)
+        doc.local_key = key
+
+
+def _prepare(docs: list[Document], root: Path, config: Config, today: dt.date) -> None:
+    """Worker side of :func:`check_paths`: document-scope rules where the
+    documents were parsed, so that both cores share the rules too."""
+    lint_locally(docs, KnowledgeBase(root=root, config=config, documents=docs), today)
+
+
+def lint(kb: KnowledgeBase, today: dt.date | None = None,
+         only: Iterable[Document] | None = None) -> list[Problem]:
+    """Every problem in ``kb`` (or only in the documents ``only``), sorted.
+
+    Document-scope results already kept on a document for the same day and
+    configuration are reused (a live preview re-checks only changed files);
+    knowledge-base rules always run, over the whole knowledge base.
+    """
+    today = today or dt.date.today()
+    docs = list(only) if only is not None else kb.documents
+    key = local_key(kb.config, today)
+    stale = [d for d in docs if d.local_key != key]
+    lint_locally(stale, kb, today)
+    problems = [p for doc in docs for p in doc.local_problems or ()]
+    by_id = Context(kb=kb, config=kb.config, today=today).ids
+    cross = [r for r in REGISTRY.values() if r.scope == "kb"]
+    problems += _run(cross, docs, kb, today, by_id)
     return sorted(set(problems))
 
 
@@ -73,10 +116,12 @@ def check_paths(root: Path, paths: Iterable[Path] | None = None,
     """
     config = load_config(root, default_levels())
     paths = list(paths or [])
-    kb = load_kb(root, config, paths, cache=cache, progress=progress)
+    day = today or dt.date.today()
+    kb = load_kb(root, config, paths, cache=cache, progress=progress,
+                 prepare=functools.partial(_prepare, today=day))
     only = None
     if paths:
         wanted = [p.resolve() for p in paths]
         only = [d for d in kb.documents
                 if any(d.path.resolve() == w or w in d.path.resolve().parents for w in wanted)]
-    return kb, lint(kb, today, only)
+    return kb, lint(kb, day, only)

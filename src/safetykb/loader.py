@@ -37,8 +37,15 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 
-_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+# Block structure only: inline parsing is most of the rest of markdown-it's
+# time and is needed only where a paragraph may hold a link or raw HTML; those
+# few are parsed inline on demand (_inline_scan).
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+_INLINE_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+_MAY_HOLD_LINKS = re.compile(r"<|\]\s*[(\[]|\]$|\]\s")
 _TASK_RE = re.compile(r"^\[([ xX])\]\s+")
+_FIRST_LINE = re.compile(r"---[ \t]*(?:\n|$)")
+_CLOSING_LINE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 CRITICAL_MARK = "(!)"
 
 # Rule ids the loader reports through (the modules in rules/ document them).
@@ -105,23 +112,24 @@ def _walk_nodes(root: yaml.Node) -> bool:
 
 def parse_front_matter(doc: Document, text: str, config: Config) -> None:
     """Split ``text`` into front matter and body; load the YAML keeping lines."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
+    first = _FIRST_LINE.match(text)
+    if first is None:
         doc.body, doc.body_line = text, 1
         _record(doc, NO_FRONT_MATTER, 1,
                 "no front matter: the file must start with a '---' line, the YAML "
                 "fields (id, title, type, ...), and a closing '---' line")
         return
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if end is None:
-        doc.body, doc.body_line = "", len(lines) + 1
+    close = _CLOSING_LINE.search(text, first.end())
+    if close is None:
+        doc.body, doc.body_line = "", text.count("\n") + 2
         _record(doc, NO_FRONT_MATTER, 1,
                 "front matter is not closed: expected a '---' line after the fields")
         return
+    end = text.count("\n", 0, close.start())  # 0-based line of the closing '---'
     doc.fm_start, doc.fm_end = 1, end + 1
-    doc.body = "\n".join(lines[end + 1:])
+    doc.body = text[close.end() + 1:]
     doc.body_line = end + 2
-    fm_text = "\n".join(lines[1:end])
+    fm_text = text[first.end():close.start()].rstrip("\n")
     if len(fm_text.encode("utf-8")) > config.limit("max_front_matter_bytes"):
         _record(doc, TOO_LARGE, 1,
                 f"front matter is {len(fm_text.encode('utf-8'))} bytes; the limit is "
@@ -235,8 +243,14 @@ def _alias_line(fm_text: str) -> int:
     return 2
 
 
-def _inline_scan(doc: Document, token: Token, line: int) -> None:
-    for child in token.children or ():
+def _inline_scan(doc: Document, token: Token, line: int, env: dict[str, Any]) -> None:
+    """Links, images and raw HTML of one inline token (parsed only if it may
+    hold any: a '<', or a ']' followed by '(' or '[' or standing alone for a
+    reference link)."""
+    if not _MAY_HOLD_LINKS.search(token.content):
+        return
+    children = _INLINE_MD.parseInline(token.content, env)[0].children or []
+    for child in children:
         if child.type == "html_inline":
             doc.html.append(HtmlFragment(child.content, line))
         elif child.type == "link_open":
@@ -250,7 +264,8 @@ def _inline_scan(doc: Document, token: Token, line: int) -> None:
 def parse_body(doc: Document) -> None:
     """Reduce the body's tokens to sections, lists, items, HTML and links."""
     offset = doc.body_line
-    tokens = _MD.parse(doc.body)
+    env: dict[str, Any] = {}
+    tokens = _MD.parse(doc.body, env)
     section: Section | None = None
     # Stack of open lists: (ListBlock or None, entry being filled or None)
     list_depth = 0
@@ -282,7 +297,7 @@ def parse_body(doc: Document) -> None:
                 doc.sections.append(section)
             elif section is not None:
                 section.subheadings.append((heading_level, text, ln))
-            _inline_scan(doc, tok, ln)
+            _inline_scan(doc, tok, ln, env)
         elif t in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
             if list_depth == 1:
@@ -297,7 +312,7 @@ def parse_body(doc: Document) -> None:
             in_item_first_para = True
         elif t == "inline":
             ln = line_of(tok)
-            _inline_scan(doc, tok, ln)
+            _inline_scan(doc, tok, ln, env)
             text = tok.content
             if list_depth and in_item_first_para:
                 in_item_first_para = False
@@ -365,11 +380,12 @@ def load_document(path: Path, root: Path, config: Config) -> Document:
     doc.text = text
     max_line = config.limit("max_line_chars")
     if len(text) > max_line:
-        for number, line in enumerate(text.split("\n"), start=1):
-            if len(line) > max_line:
-                _record(doc, TOO_LARGE, number, f"line is {len(line)} characters long; the "
-                        f"limit is {max_line} (limits.max_line_chars): break it up")
-                break
+        long_line = re.search(rf"^[^\n]{{{max_line + 1},}}", text, re.M)
+        if long_line:
+            length = len(long_line.group(0))
+            _record(doc, TOO_LARGE, text.count("\n", 0, long_line.start()) + 1,
+                    f"line is {length} characters long; the limit is {max_line} "
+                    "(limits.max_line_chars): break it up")
     parse_front_matter(doc, text, config)
     parse_body(doc)
     return doc
@@ -410,25 +426,34 @@ def _jobs(count: int) -> int:
     return min(jobs, 8)
 
 
-def _load_chunk(args: tuple[list[Path], Path, Config]) -> list[Document]:
-    paths, root, config = args
-    return [load_document(path, root, config) for path in paths]
-
-
 Progress = Callable[[int, int], None]
+
+#: Run in the worker right after a chunk of documents is loaded (the linter
+#: runs the document-scope rules there). Must be picklable: a module-level
+#: function or a functools.partial of one.
+Prepare = Callable[[list[Document], Path, Config], None]
+
+
+def _load_chunk(args: tuple[list[Path], Path, Config, Prepare | None]) -> list[Document]:
+    paths, root, config, prepare = args
+    docs = [load_document(path, root, config) for path in paths]
+    if prepare is not None:
+        prepare(docs, root, config)
+    return docs
 
 
 def load_documents(paths: list[Path], root: Path, config: Config,
-                   progress: Progress | None = None) -> list[Document]:
+                   progress: Progress | None = None,
+                   prepare: Prepare | None = None) -> list[Document]:
     """Load ``paths`` in order; on large knowledge bases, on every core.
 
     Parsing Markdown is most of the time of ``check``; documents are
-    independent, so they are parsed in forked worker processes (set
-    ``SAFETYKB_JOBS=1`` to stay in one process).
+    independent, so they are parsed (and ``prepare`` is run on them) in forked
+    worker processes (set ``SAFETYKB_JOBS=1`` to stay in one process).
     """
     jobs = _jobs(len(paths))
     size = max(1, -(-len(paths) // (jobs * 8)))
-    chunks = [(paths[i:i + size], root, config) for i in range(0, len(paths), size)]
+    chunks = [(paths[i:i + size], root, config, prepare) for i in range(0, len(paths), size)]
     docs: list[Document] = []
     if jobs == 1:
         results: Iterable[list[Document]] = map(_load_chunk, chunks)
@@ -459,7 +484,8 @@ def _state(path: Path, fingerprint: str) -> tuple[object, ...] | None:
 
 
 def load_kb(root: Path, config: Config, paths: Iterable[Path] | None = None,
-            cache: bool = False, progress: Progress | None = None) -> KnowledgeBase:
+            cache: bool = False, progress: Progress | None = None,
+            prepare: Prepare | None = None) -> KnowledgeBase:
     """Load every document of the knowledge base at ``root``.
 
     With ``paths``, only those files (or folders) are checked, but the whole
@@ -474,12 +500,13 @@ def load_kb(root: Path, config: Config, paths: Iterable[Path] | None = None,
         known = {p.resolve() for p in found}
         found += [p for p in discover(root, config, paths) if p.resolve() not in known]
     if not cache:
-        kb.documents = load_documents(found, root, config, progress)
+        kb.documents = load_documents(found, root, config, progress, prepare)
         return kb
     fingerprint = json.dumps([str(root), config.data], sort_keys=True, default=str)
     states = {path: _state(path, fingerprint) for path in found}
     stale = [p for p in found if states[p] is None or _CACHE.get(p, ((),))[0] != states[p]]
-    for path, doc in zip(stale, load_documents(stale, root, config, progress), strict=True):
+    loaded = load_documents(stale, root, config, progress, prepare)
+    for path, doc in zip(stale, loaded, strict=True):
         _CACHE[path] = (states[path] or (), doc)
     kb.documents = [_CACHE[path][1] for path in found]
     for gone in set(_CACHE) - set(found):

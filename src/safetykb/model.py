@@ -142,6 +142,10 @@ class Document:
     #: Lines inside fenced or indented code blocks (shown literally, never as HTML).
     code_lines: set[int] = field(default_factory=set)
     headings: list[tuple[int, str, int]] = field(default_factory=list)
+    #: Problems of the document-scope rules, with the (day, configuration)
+    #: they were found for; computed where the document was loaded.
+    local_problems: list[Problem] | None = None
+    local_key: tuple[object, ...] | None = None
     load_problems: list[Problem] = field(default_factory=list)
     duplicate_keys: list[tuple[str, int]] = field(default_factory=list)
 

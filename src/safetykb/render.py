@@ -109,9 +109,17 @@ def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | N
     return out
 
 
-def page_markdown(doc: Document, default_lang: str,
-                  resolve: Callable[[str], Document | None]) -> str:
-    """The Markdown of ``doc``'s site page (front matter not included)."""
+#: Stands in the page Markdown where the header block goes. The header is HTML
+#: put into the finished page: raw HTML blocks are the slowest thing
+#: Python-Markdown converts, and the search indexer would parse the header of
+#: every page again (the id is given to the index as a key instead). An HTML
+#: comment passes through Markdown and search indexing untouched.
+HEADER_PLACEHOLDER = "<!-- safetykb:header -->"
+
+
+def page_markdown(doc: Document, default_lang: str) -> str:
+    """The Markdown of ``doc``'s site page (front matter not included), with
+    :data:`HEADER_PLACEHOLDER` where :func:`header_block` belongs."""
     lang = doc.lang or default_lang
     labels = LABELS.get(lang, LABELS["en"])
     lines = doc.body.split("\n")
@@ -124,9 +132,14 @@ def page_markdown(doc: Document, default_lang: str,
     parts = []
     if not doc.h1:
         parts.append(f"# {doc.title}\n")
-    parts.append(header_block(doc, lang, resolve))
+    parts.append(HEADER_PLACEHOLDER + "\n")
     parts.append("\n".join(lines))
     return "\n".join(parts)
+
+
+def insert_header(html_text: str, header: str) -> str:
+    """Put the header block in place of the placeholder in the page's HTML."""
+    return html_text.replace(HEADER_PLACEHOLDER, header, 1)
 
 
 def rules_reference_markdown() -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from .current import is_archived, is_current
 from .model import Document, KnowledgeBase
 from .register import register_rows
-from .render import page_markdown, rules_reference_markdown
+from .render import header_block, insert_header, page_markdown, rules_reference_markdown
 
 RULES_PAGE = "reference/rules.md"
 REGISTER_PAGE = "reference/register.md"
@@ -45,6 +45,9 @@ class SitePage:
     #: The document's own file, so that a generator can tell whether the page
     #: changed since it was last built; None for generated pages.
     source: Path | None = None
+    #: Turns the finished HTML page into the published one (puts in the header
+    #: block); a generator calls it last, after search indexing.
+    finish: Callable[[str], str] = lambda html_text: html_text
 
     @property
     def markdown(self) -> str:
@@ -83,11 +86,16 @@ def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document]) 
     keys = [doc.id] if doc.id else None
 
     def render() -> str:
-        return (_front_matter(title, current, DOCUMENT_BOOST, keys)
-                + page_markdown(doc, kb.config.lang, by_id.get))
+        return _front_matter(title, current, DOCUMENT_BOOST, keys) + page_markdown(
+            doc, kb.config.lang)
+
+    def finish(html_text: str) -> str:
+        return insert_header(html_text, header_block(doc, doc.lang or kb.config.lang,
+                                                     by_id.get))
 
     return SitePage(uri=doc.relpath, render=render, title=title, edit_path=doc.relpath,
-                    listed=current, searchable=current, doc_id=doc.id, source=doc.path)
+                    listed=current, searchable=current, doc_id=doc.id, source=doc.path,
+                    finish=finish)
 
 
 def _generated(uri: str, title: str, text: str, searchable: bool = True) -> SitePage:

@@ -1,7 +1,10 @@
 """What a rule is, and what it is given.
 
 A rule is a module in this package with ``ID``, ``NAME``, ``DESCRIPTION``,
-``LEVEL``, ``SCOPE`` and a ``check`` function; its docstring is its
+``LEVEL``, ``SCOPE`` and a ``check(doc, ctx)`` function. ``SCOPE`` is
+``"document"`` when the rule reads only the document itself (it may then run
+in a worker process, and its result is kept while the file is unchanged) or
+``"kb"`` when it reads other documents through ``ctx.ids``; its docstring is its
 documentation (summary, reason, a failing and a passing example). ``check``
 yields :class:`Finding` objects and never prints, exits or writes files: the
 linter turns findings into problems with the configured level.

@@ -22,7 +22,7 @@ ID = "ID001"
 NAME = "duplicate-id"
 DESCRIPTION = "Two documents have the same id."
 LEVEL = "error"
-SCOPE = "document"
+SCOPE = "kb"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

@@ -29,7 +29,7 @@ ID = "REF001"
 NAME = "dangling-reference"
 DESCRIPTION = "A reference to another document's id does not resolve."
 LEVEL = "error"
-SCOPE = "document"
+SCOPE = "kb"
 
 
 def references(doc: Document) -> Iterator[tuple[str, str]]:

@@ -25,7 +25,7 @@ ID = "REF003"
 NAME = "successor-chain"
 DESCRIPTION = "superseded_by leads in a circle or ends at a document that is not approved."
 LEVEL = "error"
-SCOPE = "document"
+SCOPE = "kb"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

@@ -1,0 +1,73 @@
+"""``safetykb serve``: the live preview rebuilds when a controlled document
+changes (the documents live outside MkDocs' docs_dir)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def _wait_for(url: str, text: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in _get(url):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never showed at {url}")
+
+
+def test_preview_shows_an_edited_document(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(kb)], check=True,
+                   capture_output=True)
+    port = _port()
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "safetykb.cli", "serve", "--root", str(kb),
+                               "-a", f"127.0.0.1:{port}"], stdout=log, stderr=log,
+                              start_new_session=True)
+    url = f"http://127.0.0.1:{port}/procedures/general/proc-gen-001/"
+    doc = kb / "procedures/general/proc-gen-001.md"
+    try:
+        _wait_for(url, 'data-skb-id="PROC-GEN-001"')
+        time.sleep(1)  # the watcher starts after the first build
+        doc.write_text(doc.read_text("utf-8").replace(
+            "## Purpose\n", "## Purpose\n\nEdited while previewing.\n", 1), "utf-8")
+        _wait_for(url, "Edited while previewing.")
+        # A broken edit is reported in the check's format (MkDocs then holds requests
+        # until the next good build); mending it brings the page back.
+        doc.write_text(doc.read_text("utf-8").replace("status: approved", "status: aproved"),
+                       "utf-8")
+        deadline = time.monotonic() + 60
+        while "FM004" not in (tmp_path / "serve.log").read_text("utf-8"):
+            assert time.monotonic() < deadline, "the broken edit was not reported"
+            time.sleep(0.1)
+        assert "procedures/general/proc-gen-001.md:6:1: error FM004" in \
+            (tmp_path / "serve.log").read_text("utf-8")
+        doc.write_text(doc.read_text("utf-8").replace("status: aproved", "status: approved")
+                       .replace("Edited while previewing.", "Mended."), "utf-8")
+        _wait_for(url, "Mended.")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+    assert "Traceback" not in (tmp_path / "serve.log").read_text("utf-8")
