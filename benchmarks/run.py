@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -69,17 +70,18 @@ def measure_build(kb: Path, work: Path) -> dict[str, float]:
 
 
 def _baseline_project(kb: Path, work: Path) -> Path:
-    """The same pages as plain Material, no hooks: Material with navigation.prune."""
+    """The same pages for plain MkDocs + Material: the knowledge base's own
+    mkdocs.yml (theme, navigation.prune, search, extensions) without our hooks,
+    the documents copied into docs/ as they are."""
     base = work / "baseline"
     if not base.exists():
-        (base / "docs").mkdir(parents=True)
+        shutil.copytree(kb / "docs", base / "docs")
         for folder in ("procedures", "checklists"):
             shutil.copytree(kb / folder, base / "docs" / folder)
-        shutil.copy(kb / "docs/index.md", base / "docs/index.md")
-        (base / "mkdocs.yml").write_text(
-            "site_name: Baseline\ntheme:\n  name: material\n  font: false\n  features:\n"
-            "    - navigation.prune\nplugins:\n  - search:\n      lang: [en, zh]\n"
-            "markdown_extensions:\n  - attr_list\n  - pymdownx.tasklist\n", "utf-8")
+        config = (kb / "mkdocs.yml").read_text("utf-8")
+        config = config.replace("hooks:\n  - hooks/safetykb_hooks.py\n", "")
+        assert not re.search(r"^hooks:", config, re.M)
+        (base / "mkdocs.yml").write_text(config, "utf-8")
     return base
 
 

@@ -9,8 +9,12 @@ are published with directory URLs (``procedures/a/x.md`` at
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import posixpath
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,3 +151,48 @@ def site_pages(kb: KnowledgeBase) -> list[SitePage]:
     pages.append(_generated(ARCHIVE_PAGE, "Archive", _archive_page(kb), searchable=False))
     return pages
 
+
+
+def write_generated(pages: list[SitePage], directory: Path) -> None:
+    """Write the generated pages (register, archive, rule reference) as files
+    under ``directory``, touching only those whose text changed, so that a
+    generator that rebuilds only changed files (a live preview) skips them."""
+    for page in pages:
+        if page.source is not None:
+            continue
+        target = directory / page.uri
+        text = page.markdown
+        if target.is_file() and target.read_text("utf-8") == text:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+
+
+_GENERATED_PREFIX = "safetykb-pages-"
+
+
+def generated_dir() -> Path:
+    """This process's folder for :func:`write_generated`, in the temp folder.
+
+    Removed at exit; folders of processes that no longer run (a preview
+    stopped with SIGTERM) are removed the first time this is called.
+    """
+    directory = Path(tempfile.gettempdir()) / f"{_GENERATED_PREFIX}{os.getpid()}"
+    if not directory.exists():
+        for stale in directory.parent.glob(f"{_GENERATED_PREFIX}*"):
+            pid = stale.name[len(_GENERATED_PREFIX):]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(stale, ignore_errors=True)
+        directory.mkdir(parents=True)
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return directory
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

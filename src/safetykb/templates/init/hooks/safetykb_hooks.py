@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from safetykb.config import CONFIG_NAME, ConfigError
 from safetykb.linter import check_paths
-from safetykb.site import SitePage, site_pages
+from safetykb.site import SitePage, generated_dir, site_pages, write_generated
 
 _pages: dict[str, SitePage] = {}
 _watch: list[Path] = []
@@ -65,16 +65,18 @@ def on_files(files: Files, config) -> Files:  # type: ignore[no-untyped-def]
     docs_prefix = Path(os.path.relpath(Path(config.docs_dir).resolve(), root)).as_posix()
     for file in files.documentation_pages():
         file.edit_uri = f"{docs_prefix}/{file.src_uri}"
+    # Generated pages are files rewritten only when they change, so that
+    # `serve --dirty` does not rebuild them on every edit.
+    generated = generated_dir()
+    write_generated(list(_pages.values()), generated)
     for page in _pages.values():
         if files.get_file_from_path(page.uri) is not None:
             raise PluginError(f"safetykb: {page.uri} exists in {docs_prefix}/ and is also "
                               "published from the knowledge base; rename one")
         inclusion = InclusionLevel.INCLUDED if page.listed else InclusionLevel.NOT_IN_NAV
-        if page.source is None:
-            file = File.generated(config, page.uri, content=page.markdown, inclusion=inclusion)
-        else:
-            file = File(page.uri, str(root), config.site_dir, config.use_directory_urls,
-                        inclusion=inclusion)
+        src_dir = root if page.source is not None else generated
+        file = File(page.uri, str(src_dir), config.site_dir, config.use_directory_urls,
+                    inclusion=inclusion)
         file.edit_uri = page.edit_path
         files.append(file)
     return files
