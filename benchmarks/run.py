@@ -172,7 +172,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", nargs="+", choices=list(MEASUREMENTS))
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--from-json", action="store_true",
+                        help="re-render the last results.json (with --write-docs) without measuring")
     args = parser.parse_args()
+    if args.from_json:
+        report = json.loads((OUT / "results.json").read_text("utf-8"))
+        table = render(report["results"], report["runs"])
+        print(table)
+        if args.write_docs:
+            write_docs(report, table)
+        return
     names = args.only or list(MEASUREMENTS)
     OUT.mkdir(exist_ok=True)
     results: dict[str, dict[str, dict[str, float]]] = {}
@@ -203,6 +212,9 @@ def render(results: dict[str, dict[str, dict[str, float]]], runs: int) -> str:
             shown = ", ".join(f"{v:.2f} {k}" if k != "MB" else f"{v:.0f} MB peak"
                               for k, v in values.items())
             lines.append(f"| {size} | {name} | {shown} |")
+        if "build" in by_name and "material-baseline" in by_name:
+            ratio = by_name["build"]["s"] / by_name["material-baseline"]["s"]
+            lines.append(f"| {size} | build / material-baseline | {ratio:.2f}× |")
     return "\n".join(lines)
 
 
