@@ -173,7 +173,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=list(MEASUREMENTS))
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--from-json", action="store_true",
-                        help="re-render the last results.json (with --write-docs) without measuring")
+                        help="re-render the last results.json without measuring")
     args = parser.parse_args()
     if args.from_json:
         report = json.loads((OUT / "results.json").read_text("utf-8"))

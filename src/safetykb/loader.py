@@ -22,7 +22,17 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .config import Config
-from .model import Document, HtmlFragment, Item, KnowledgeBase, Link, ListBlock, ListEntry, Section
+from .model import (
+    Document,
+    HtmlFragment,
+    Item,
+    KnowledgeBase,
+    Link,
+    ListBlock,
+    ListEntry,
+    Problem,
+    Section,
+)
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -59,8 +69,6 @@ LINE_ENDINGS = "FL004"
 
 
 def _record(doc: Document, rule: str, line: int, message: str, column: int = 1) -> None:
-    from .model import Problem
-
     doc.load_problems.append(Problem(doc.relpath, line, column, rule, "", message))
 
 
@@ -267,7 +275,8 @@ def parse_body(doc: Document) -> None:
     env: dict[str, Any] = {}
     tokens = _MD.parse(doc.body, env)
     section: Section | None = None
-    # Stack of open lists: (ListBlock or None, entry being filled or None)
+    # The top-level list being read and its entry being filled; nested lists
+    # add their items to that entry as children.
     list_depth = 0
     block: ListBlock | None = None
     entry: ListEntry | None = None
