@@ -161,3 +161,11 @@ def test_core_does_not_import_mkdocs() -> None:
             "print([m for m in sys.modules if m.split('.')[0] == 'mkdocs'])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_registry_refuses_an_unknown_rule_id() -> None:
+    from safetykb.rules import get
+
+    assert get("FM004").name == "bad-value"
+    with pytest.raises(KeyError, match="unknown rule id 'XX001'"):
+        get("XX001")

@@ -20,10 +20,5 @@ def is_current(doc: Document) -> bool:
     return doc.status in PUBLISHED
 
 
-def is_in_force(doc: Document) -> bool:
-    """True only for approved documents: the ones to print and post."""
-    return doc.status == "approved"
-
-
 def is_archived(doc: Document) -> bool:
     return doc.status in ARCHIVED

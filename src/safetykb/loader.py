@@ -9,7 +9,6 @@ sections, lists, checklist items, raw HTML and links.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import re
@@ -511,7 +510,7 @@ def load_kb(root: Path, config: Config, paths: Iterable[Path] | None = None,
     if not cache:
         kb.documents = load_documents(found, root, config, progress, prepare)
         return kb
-    fingerprint = json.dumps([str(root), config.data], sort_keys=True, default=str)
+    fingerprint = f"{root}\n{config.fingerprint}"  # relpath depends on the root
     states = {path: _state(path, fingerprint) for path in found}
     stale = [p for p in found if states[p] is None or _CACHE.get(p, ((),))[0] != states[p]]
     loaded = load_documents(stale, root, config, progress, prepare)

@@ -25,6 +25,11 @@ def register_rows(kb: KnowledgeBase, everything: bool = False) -> list[dict[str,
     return sorted(rows, key=lambda r: r["id"])
 
 
+def md_cell(value: object) -> str:
+    """``value`` as text safe inside one Markdown table cell."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
 def format_register(rows: list[dict[str, str]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
@@ -34,8 +39,6 @@ def format_register(rows: list[dict[str, str]], fmt: str) -> str:
         writer.writeheader()
         writer.writerows(rows)
         return out.getvalue()
-    def cell(value: str) -> str:
-        return value.replace("|", "\\|").replace("\n", " ")
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    lines += ["| " + " | ".join(cell(r[c]) for c in COLUMNS) + " |" for r in rows]
+    lines += ["| " + " | ".join(md_cell(r[c]) for c in COLUMNS) + " |" for r in rows]
     return "\n".join(lines) + "\n"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .current import is_archived, is_current
 from .model import Document, KnowledgeBase
-from .register import register_rows
+from .register import md_cell, register_rows
 from .render import header_block, insert_header, page_markdown, rules_reference_markdown
 
 RULES_PAGE = "reference/rules.md"
@@ -107,6 +107,11 @@ def _generated(uri: str, title: str, text: str, searchable: bool = True) -> Site
     return SitePage(uri, lambda: content, title, None, searchable=searchable)
 
 
+def _link(page_uri: str, target: str) -> str:
+    """Relative Markdown link from a generated page to a document's file."""
+    return posixpath.relpath(target, posixpath.dirname(page_uri))
+
+
 def _register_page(kb: KnowledgeBase) -> str:
     rows = register_rows(kb)
     lines = ["# Document register", "",
@@ -115,10 +120,10 @@ def _register_page(kb: KnowledgeBase) -> str:
              "| Id | Title | Type | Rev. | Status | Owner | Review due |",
              "|---|---|---|---|---|---|---|"]
     for row in rows:
-        link = posixpath.relpath(row["path"], posixpath.dirname(REGISTER_PAGE))
-        lines.append(f"| [{row['id']}]({link}) | {row['title']} | {row['type']} | "
-                     f"{row['revision']} | {row['status']} | {row['owner']} | "
-                     f"{row['review_due']} |")
+        cells = [f"[{row['id']}]({_link(REGISTER_PAGE, row['path'])})"]
+        cells += [md_cell(row[c]) for c in ("title", "type", "revision", "status", "owner",
+                                            "review_due")]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -131,12 +136,12 @@ def _archive_page(kb: KnowledgeBase) -> str:
     archived = sorted((d for d in kb.documents if d.fm_ok and is_archived(d)),
                       key=lambda d: d.id or "")
     for doc in archived:
-        link = posixpath.relpath(doc.relpath, posixpath.dirname(ARCHIVE_PAGE))
         successor = doc.meta.get("superseded_by") or ""
         target = by_id.get(successor) if isinstance(successor, str) else None
-        if target is not None:
-            successor = f"[{successor}]({posixpath.relpath(target.relpath, 'reference')})"
-        lines.append(f"| [{doc.id}]({link}) | {doc.title} | {doc.status} | {successor} |")
+        shown = (f"[{successor}]({_link(ARCHIVE_PAGE, target.relpath)})" if target is not None
+                 else md_cell(successor))
+        lines.append(f"| [{doc.id}]({_link(ARCHIVE_PAGE, doc.relpath)}) | {md_cell(doc.title)} "
+                     f"| {doc.status} | {shown} |")
     if not archived:
         lines.append("| | No archived documents. | | |")
     return "\n".join(lines) + "\n"

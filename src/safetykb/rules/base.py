@@ -75,7 +75,6 @@ class Rule:
     scope: str
     check: Callable[..., Iterator[Finding]]
     doc: str
-    module: str
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -90,7 +89,6 @@ class Rule:
             scope=scope,
             check=module.check,
             doc=(module.__doc__ or "").strip(),
-            module=module.__name__,
         )
 
 
