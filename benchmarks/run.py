@@ -79,8 +79,8 @@ def _baseline_project(kb: Path, work: Path) -> Path:
         for folder in ("procedures", "checklists"):
             shutil.copytree(kb / folder, base / "docs" / folder)
         config = (kb / "mkdocs.yml").read_text("utf-8")
-        config = config.replace("hooks:\n  - hooks/safetykb_hooks.py\n", "")
-        assert not re.search(r"^hooks:", config, re.M)
+        config = re.sub(r"^  - safetykb\n", "", config, flags=re.M)
+        assert not re.search(r"^  - safetykb$", config, re.M)
         (base / "mkdocs.yml").write_text(config, "utf-8")
     return base
 

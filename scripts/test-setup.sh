@@ -13,3 +13,12 @@ if ! command -v chromium >/dev/null 2>&1; then
         echo "chromium is missing: browser tests will be skipped (apt-get install chromium)" >&2
     fi
 fi
+# A CJK TrueType font for the Chinese printed sheets (print.cjk_font).
+if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing fonts-wqy-microhei for the Chinese printed sheets (apt-get)" >&2
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null
+    else
+        echo "fonts-wqy-microhei is missing: Chinese sheet tests will be skipped (apt-get install fonts-wqy-microhei)" >&2
+    fi
+fi

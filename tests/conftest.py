@@ -99,12 +99,25 @@ def lint_root(root: Path, today: dt.date = TODAY) -> list[Problem]:
     return lint(load_kb(root, config), today)
 
 
+#: A small knowledge base on disk (the repository's first documents, frozen):
+#: site tests build it, so they do not change when the repository's content does.
+SITE_KB = FIXTURES / "site"
+
+
+def build_kb(root: Path, out: Path, today: dt.date = TODAY) -> subprocess.CompletedProcess[str]:
+    """``safetykb build`` of ``root`` into ``out`` as on ``today``."""
+    return subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--root", str(root),
+                           "--site-dir", str(out), "--today", today.isoformat()],
+                          capture_output=True, text=True, timeout=600)
+
+
 @pytest.fixture(scope="session")
 def repo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own site, built once per test session with ``safetykb build``."""
-    out = tmp_path_factory.mktemp("repo-site") / "site"
-    result = subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--root", str(REPO),
-                             "--site-dir", str(out)], capture_output=True, text=True)
+    """The site of the fixture knowledge base, built once per test session."""
+    work = tmp_path_factory.mktemp("site-kb")
+    shutil.copytree(SITE_KB, work / "kb")
+    out = work / "site"
+    result = build_kb(work / "kb", out)
     assert result.returncode == 0, result.stderr
     return out
 

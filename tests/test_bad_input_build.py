@@ -21,7 +21,6 @@ def _build_case(case: Path, tmp: Path) -> tuple[str, set[tuple[str, int, str]],
                                                 subprocess.CompletedProcess[str], Path]:
     root = tmp / case.name
     expected = materialise(case, root)
-    shutil.copytree(TEMPLATE / "hooks", root / "hooks")
     # The site's own pages live outside the knowledge base's content folders.
     (root / "mkdocs.yml").write_text((TEMPLATE / "mkdocs.yml").read_text("utf-8")
                                      .replace("docs_dir: docs", "docs_dir: ../site-pages"),

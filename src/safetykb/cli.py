@@ -18,7 +18,7 @@ import click
 
 from . import __version__
 from .config import ConfigError, load_config
-from .linter import check_paths
+from .linter import TODAY_ENV, check_paths
 from .model import Problem
 from .rules import REGISTRY, default_levels
 
@@ -97,9 +97,12 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Check review dates as on this day (YYYY-MM-DD).")
+@click.option("--against", "against", metavar="REF", default=None,
+              help="Also compare with git revision REF (the pull request's base): revision "
+                   "discipline, ids, deletions (rules GC001-GC007).")
 @root_option
 def check(paths: tuple[Path, ...], fmt: str, strict: bool, today: dt.datetime | None,
-          root: Path) -> None:
+          against: str | None, root: Path) -> None:
     """Validate every document (or PATHS) without building the site."""
     root = _root(root)
     started = time.perf_counter()
@@ -107,6 +110,19 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, today: dt.datetime | 
     try:
         kb, problems = check_paths(root, [p.resolve() for p in paths],
                                    today.date() if today else None, progress=progress)
+        if against is not None:
+            from .gitcontrol import GitError, check_against
+
+            try:
+                history = check_against(kb, against, today.date() if today else None)
+            except GitError as exc:
+                click.echo(f"safetykb: {exc}", err=True)
+                sys.exit(EXIT_USAGE)
+            if paths:  # only problems in the files and folders given
+                wanted = [(root / p.path).resolve() for p in history]
+                history = [p for p, w in zip(history, wanted, strict=True)
+                           if any(w == q.resolve() or q.resolve() in w.parents for q in paths)]
+            problems = sorted(set(problems) | set(history))
     except ConfigError as exc:
         _fail_config(exc)
         return
@@ -151,19 +167,26 @@ def rules_cmd(fmt: str, root: Path) -> None:
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: site_dir of mkdocs.yml).")
 @click.option("--quiet", "-q", is_flag=True, help="Only warnings and errors.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Check review dates as on this day (default: today).")
 @root_option
-def build(site_dir: Path | None, quiet: bool, root: Path) -> None:
+def build(site_dir: Path | None, quiet: bool, today: dt.datetime | None, root: Path) -> None:
     """Check, then build the site; the output is replaced only on success."""
-    from .sitebuild import BuildError, build_site
+    from .sitebuild import BuildError, BuildRefused, build_site
 
     root = _root(root)
+    if today is not None:
+        # The build checks in the site generator's process, which inherits this.
+        os.environ[TODAY_ENV] = today.date().isoformat()
     try:
         load_config(root, default_levels())
-        target = build_site(root, site_dir.resolve() if site_dir else None, quiet=quiet)
+        # Not resolved: the site path is a symbolic link to be replaced, not followed.
+        target = build_site(root, site_dir, quiet=quiet)
     except ConfigError as exc:
         _fail_config(exc)
         return
-    except FileNotFoundError as exc:
+    except (BuildRefused, OSError) as exc:
+        # A bad site folder, another build running, a file-system error: usage, exit 2.
         click.echo(f"safetykb: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except BuildError as exc:
@@ -251,6 +274,20 @@ def register(fmt: str, everything: bool, root: Path) -> None:
         return
     kb = load_kb(root, config)
     click.echo(format_register(register_rows(kb, everything), fmt), nl=False)
+
+
+@main.command("pdf")
+@click.argument("ids", nargs=-1)
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("print"), show_default=True, help="Folder for the PDFs.")
+@click.option("--pack", type=click.Choice(["workstation", "area"]), default=None,
+              help="One PDF per workstation or folder area, with a cover page.")
+@root_option
+def pdf_cmd(ids: tuple[str, ...], output: Path, pack: str | None, root: Path) -> None:
+    """Printed sheets of approved checklists and actions (or of IDS)."""
+    from .pdf.command import run
+
+    sys.exit(run(_root(root), list(ids), output, pack, lambda m: click.echo(m, err=True)))
 
 
 @main.command()

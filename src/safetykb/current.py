@@ -1,24 +1,34 @@
-"""The one place that decides which documents are in force.
+"""The one place that decides which documents are in force and published.
 
-Every output (site navigation and search, printed sheets, registers) asks
-here, so a superseded or withdrawn document can never be used by mistake in
-one output while it is hidden in another.
+Every output (site navigation and search, printed sheets, registers, the
+sitemap) asks here, so a draft, superseded or withdrawn document can never be
+used by mistake in one output while it is hidden in another.
 """
 
 from __future__ import annotations
 
 from .model import Document
 
-#: Statuses whose documents are published in the main sections and searched.
-PUBLISHED = ("approved", "draft")
+#: The status of a document in force: in the main sections and searched.
+IN_FORCE = ("approved",)
 #: Statuses whose documents go to the archive, with a banner naming the successor.
 ARCHIVED = ("superseded", "withdrawn")
 
 
 def is_current(doc: Document) -> bool:
-    """True when ``doc`` belongs in the main sections, search and registers."""
-    return doc.status in PUBLISHED
+    """True when ``doc`` is in force: navigation, search, registers, print."""
+    return doc.status in IN_FORCE
+
+
+def is_draft(doc: Document) -> bool:
+    return doc.status == "draft"
 
 
 def is_archived(doc: Document) -> bool:
     return doc.status in ARCHIVED
+
+
+def is_published(doc: Document, drafts: bool = False) -> bool:
+    """True when ``doc`` gets a page: in force, archived (out of navigation
+    and search), or a draft when ``drafts`` (a preview or a review site)."""
+    return is_current(doc) or is_archived(doc) or (drafts and is_draft(doc))

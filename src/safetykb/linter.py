@@ -8,16 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .config import Config, load_config
+from .config import Config, ConfigError, load_config
 from .loader import Progress, load_kb
 from .model import Document, KnowledgeBase, Problem
 from .rules import REGISTRY, Context, Rule, default_levels
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: ``safetykb build --today`` reaches the site generator's process through this.
+TODAY_ENV = "SAFETYKB_TODAY"
+
+
+def default_today() -> dt.date:
+    """Today, or the day ``SAFETYKB_TODAY`` names (``build --today``)."""
+    value = os.environ.get(TODAY_ENV, "")
+    try:
+        return dt.date.fromisoformat(value) if value else dt.date.today()
+    except ValueError:
+        return dt.date.today()
 
 
 def one_line(message: str) -> str:
@@ -93,7 +105,7 @@ def lint(kb: KnowledgeBase, today: dt.date | None = None,
     configuration are reused (a live preview re-checks only changed files);
     knowledge-base rules always run, over the whole knowledge base.
     """
-    today = today or dt.date.today()
+    today = today or default_today()
     docs = list(only) if only is not None else kb.documents
     key = local_key(kb.config, today)
     stale = [d for d in docs if d.local_key != key]
@@ -115,8 +127,11 @@ def check_paths(root: Path, paths: Iterable[Path] | None = None,
     configuration.
     """
     config = load_config(root, default_levels())
+    if not any((root / d).is_dir() for d in config.content_dirs):
+        raise ConfigError(f"{config.path}: none of the content folders "
+                          f"{config.content_dirs} exists in {root} (content_dirs)")
     paths = list(paths or [])
-    day = today or dt.date.today()
+    day = today or default_today()
     kb = load_kb(root, config, paths, cache=cache, progress=progress,
                  prepare=functools.partial(_prepare, today=day))
     only = None

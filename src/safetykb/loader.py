@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .config import Config
+from .markdown import parser
 from .model import (
     Document,
     HtmlFragment,
@@ -49,8 +49,8 @@ _Loader.yaml_implicit_resolvers = {
 # Block structure only: inline parsing is most of the rest of markdown-it's
 # time and is needed only where a paragraph may hold a link or raw HTML; those
 # few are parsed inline on demand (_inline_scan).
-_MD = MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
-_INLINE_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+_MD = parser(inline=False)
+_INLINE_MD = parser()
 _MAY_HOLD_LINKS = re.compile(r"<|\]\s*[(\[]|\]$|\]\s")
 _TASK_RE = re.compile(r"^\[([ xX])\]\s+")
 _FIRST_LINE = re.compile(r"---[ \t]*(?:\n|$)")
@@ -254,7 +254,9 @@ def _inline_scan(doc: Document, token: Token, line: int, env: dict[str, Any]) ->
     """Links, images and raw HTML of one inline token (parsed only if it may
     hold any: a '<', or a ']' followed by '(' or '[' or standing alone for a
     reference link)."""
-    if not _MAY_HOLD_LINKS.search(token.content):
+    # A reference link (``See [manual].``) needs no '(' or '[' after its ']'.
+    if not _MAY_HOLD_LINKS.search(token.content) and not (
+            env.get("references") and "]" in token.content):
         return
     children = _INLINE_MD.parseInline(token.content, env)[0].children or []
     for child in children:
@@ -404,6 +406,9 @@ def discover(root: Path, config: Config, paths: Iterable[Path] | None = None) ->
     found: set[Path] = set()
     bases = list(paths) if paths else [root / d for d in config.content_dirs]
     for base in bases:
+        if base.is_symlink() and not base.resolve().is_relative_to(root.resolve()):
+            found.add(base)  # a content folder linked to outside: reported, not walked
+            continue
         if base.is_file():
             found.add(base)
             continue

@@ -204,6 +204,16 @@ class KnowledgeBase:
     config: Any
     documents: list[Document] = field(default_factory=list)
 
+    _by_path: tuple[int, int, dict[str, Document]] | None = field(
+        default=None, repr=False, compare=False)
+
+    def by_path(self) -> dict[str, Document]:
+        """Documents by path relative to the root (kept until the list changes)."""
+        key = (id(self.documents), len(self.documents))
+        if self._by_path is None or self._by_path[:2] != key:
+            self._by_path = (*key, {doc.relpath: doc for doc in self.documents})
+        return self._by_path[2]
+
     def by_id(self) -> dict[str, Document]:
         """Documents by id; on a duplicate id the first one (in path order) wins."""
         out: dict[str, Document] = {}

@@ -30,14 +30,30 @@ def md_cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+#: First characters that make a spreadsheet read a CSV cell as a formula
+#: (OWASP "CSV injection"): ``=HYPERLINK(...)`` in a title would run when the
+#: register is opened in Excel or LibreOffice.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """``value`` safe in a spreadsheet: a leading formula character is
+    escaped with a single quote, as OWASP recommends; other cells unchanged."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def format_register(rows: list[dict[str, str]], fmt: str) -> str:
+    """The register as JSON, CSV (formula-safe, see :func:`csv_cell`) or a
+    Markdown table."""
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        # CRLF, as RFC 4180 and spreadsheets expect; with "\n" the csv module would
+        # not quote a cell holding a carriage return, which splits the row.
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({c: csv_cell(row[c]) for c in COLUMNS} for row in rows)
         return out.getvalue()
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(md_cell(r[c]) for c in COLUMNS) + " |" for r in rows]

@@ -9,11 +9,19 @@ engine passes it through; its look is in ``safetykb.css``.
 from __future__ import annotations
 
 import html
-import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
 
-from .model import Document
+from markdown_it.token import Token
+
+from .links import href, page_dir, relative_url, resolve
+from .loader import CRITICAL_MARK
+from .markdown import parser, slugify
+from .model import Document, KnowledgeBase
 from .rules import REGISTRY
+from .sanitize import sanitize
 from .schema import FIELDS
 
 LABELS = {
@@ -44,20 +52,9 @@ LABELS = {
 STATUS_ZH = {"draft": "草稿", "approved": "已批准", "superseded": "已替代", "withdrawn": "已废止"}
 
 
-def page_dir(relpath: str) -> str:
-    """The folder URL a page is published at, with directory URLs:
-    ``procedures/a/x.md`` -> ``procedures/a/x/``, ``a/index.md`` -> ``a/``."""
-    stem = relpath[:-3] if relpath.endswith(".md") else relpath
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem[:-5]
-    return stem.rstrip("/") + "/" if stem else ""
-
-
 def link_between(from_doc: Document, to_doc: Document) -> str:
-    """Relative URL from one document's page to another's, for raw HTML (which
-    the site generator does not rewrite as it does Markdown links)."""
-    here = page_dir(from_doc.relpath) or "."
-    return posixpath.relpath(page_dir(to_doc.relpath) or ".", here) + "/"
+    """Relative URL from one document's page to another's."""
+    return relative_url(from_doc.relpath, page_dir(to_doc.relpath))
 
 
 def _esc(value: object) -> str:
@@ -109,37 +106,84 @@ def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | N
     return out
 
 
-#: Stands in the page Markdown where the header block goes. The header is HTML
-#: put into the finished page: raw HTML blocks are the slowest thing
-#: Python-Markdown converts, and the search indexer would parse the header of
-#: every page again (the id is given to the index as a key instead). An HTML
-#: comment passes through Markdown and search indexing untouched.
-HEADER_PLACEHOLDER = "<!-- safetykb:header -->"
+_RENDER = parser()
 
 
-def page_markdown(doc: Document, default_lang: str) -> str:
-    """The Markdown of ``doc``'s site page (front matter not included), with
-    :data:`HEADER_PLACEHOLDER` where :func:`header_block` belongs."""
-    lang = doc.lang or default_lang
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page body as published: sanitised HTML, its table of contents
+    (``##`` and ``###`` headings: level, anchor id, text, children) and what
+    the sanitiser removed (a non-empty ``removed`` fails the build)."""
+
+    html: str
+    toc: list[dict[str, Any]]
+    removed: tuple[str, ...] = ()
+
+
+def _walk(tokens: list[Token]) -> Iterator[Token]:
+    for tok in tokens:
+        yield tok
+        if tok.children:
+            yield from _walk(tok.children)
+
+
+def _toc(tokens: list[Token]) -> list[dict[str, Any]]:
+    toc: list[dict[str, Any]] = []
+    for i, tok in enumerate(tokens):
+        if tok.type != "heading_open" or tok.tag not in ("h2", "h3"):
+            continue
+        inline = tokens[i + 1]
+        text = "".join(c.content for c in _walk(inline.children or [])
+                       if c.type in ("text", "code_inline"))
+        entry = {"level": int(tok.tag[1]), "id": str(tok.attrs.get("id", "")),
+                 "name": _esc(text), "children": []}
+        if entry["level"] == 3 and toc:
+            toc[-1]["children"].append(entry)
+        else:
+            toc.append(entry)
+    return toc
+
+
+def render_markdown(text: str, extra_tags: frozenset[str],
+                    rewrite: Callable[[Token], None] | None = None) -> RenderedPage:
+    """Markdown to published HTML with the one parser the rules use, through
+    the sanitiser. ``rewrite`` may change tokens (links) before rendering."""
+    env: dict[str, Any] = {}
+    tokens = _RENDER.parse(text, env)
+    if rewrite is not None:
+        for tok in _walk(tokens):
+            rewrite(tok)
+    raw = _RENDER.renderer.render(tokens, _RENDER.options, env)
+    clean = sanitize(raw, extra_tags)
+    return RenderedPage(clean.html, _toc(tokens), clean.removed)
+
+
+def document_html(doc: Document, kb: KnowledgeBase) -> RenderedPage:
+    """``doc``'s body as its page shows it: links rewritten to the published
+    URLs (the resolver LK003 checks with), critical items marked."""
+    lang = doc.lang or kb.config.lang
     labels = LABELS.get(lang, LABELS["en"])
-    lines = doc.body.split("\n")
-    if doc.type == "checklist":
-        badge = f'<span class="skb-critical">{_esc(labels["critical"])}</span>'
-        for item in doc.items:
-            index = item.line - doc.body_line
-            if item.critical and 0 <= index < len(lines):
-                lines[index] = lines[index].replace("(!)", badge, 1)
-    parts = []
-    if not doc.h1:
-        parts.append(f"# {doc.title}\n")
-    parts.append(HEADER_PLACEHOLDER + "\n")
-    parts.append("\n".join(lines))
-    return "\n".join(parts)
+    critical = {item.line - doc.body_line for item in doc.items if item.critical}
+    badge = f'<span class="skb-critical">{_esc(labels["critical"])}</span> '
 
+    def rewrite(tok: Token) -> None:
+        if tok.type == "inline" and tok.map and tok.map[0] in critical and tok.children:
+            for i, child in enumerate(tok.children):
+                if child.type == "text" and CRITICAL_MARK in child.content:
+                    child.content = child.content.replace(CRITICAL_MARK, "", 1).lstrip()
+                    mark = Token("html_inline", "", 0)
+                    mark.content = badge
+                    tok.children.insert(i, mark)
+                    break
+        attr = "href" if tok.type == "link_open" else "src" if tok.type == "image" else None
+        if attr is None:
+            return
+        target = str(tok.attrs.get(attr, ""))
+        url = href(doc, resolve(kb, doc, unquote(target)))
+        if url is not None:
+            tok.attrs[attr] = url
 
-def insert_header(html_text: str, header: str) -> str:
-    """Put the header block in place of the placeholder in the page's HTML."""
-    return html_text.replace(HEADER_PLACEHOLDER, header, 1)
+    return render_markdown(doc.body, kb.config.allowed_html_tags, rewrite)
 
 
 def rules_reference_markdown() -> str:
@@ -156,11 +200,12 @@ def rules_reference_markdown() -> str:
         "|---|---|---|---|",
     ]
     for rule in REGISTRY.values():
-        out.append(f"| [{rule.id}](#{rule.id.lower()}) | `{rule.name}` | {rule.level} | "
+        anchor = slugify(f"{rule.id} {rule.name}")
+        out.append(f"| [{rule.id}](#{anchor}) | `{rule.name}` | {rule.level} | "
                    f"{rule.description} |")
     for rule in REGISTRY.values():
         summary, _, rest = rule.doc.partition("\n")
-        out += ["", f"## {rule.id} {rule.name} {{#{rule.id.lower()}}}", "",
+        out += ["", f"## {rule.id} {rule.name}", "",
                 f"*Default level: {rule.level}.* {summary}", "",
                 rest.strip().replace("::\n", ":\n"), ""]
     out += ["", "## Front-matter fields", "", "| Field | Required | Meaning |", "|---|---|---|"]

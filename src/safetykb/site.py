@@ -10,7 +10,6 @@ are published with directory URLs (``procedures/a/x.md`` at
 from __future__ import annotations
 
 import atexit
-import json
 import os
 import posixpath
 import shutil
@@ -19,10 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .current import is_archived, is_current
+from .current import is_archived, is_current, is_draft, is_published
+from .links import page_dir, relative_url
+from .markdown import escape_text
 from .model import Document, KnowledgeBase
-from .register import md_cell, register_rows
-from .render import header_block, insert_header, page_markdown, rules_reference_markdown
+from .register import register_rows
+from .render import (
+    RenderedPage,
+    document_html,
+    header_block,
+    render_markdown,
+    rules_reference_markdown,
+)
 
 RULES_PAGE = "reference/rules.md"
 REGISTER_PAGE = "reference/register.md"
@@ -31,16 +38,20 @@ ARCHIVE_PAGE = "reference/archive.md"
 
 @dataclass(frozen=True)
 class SitePage:
-    """One page to publish.
+    """One page to publish, ready for any site generator.
 
-    ``uri`` is the Markdown source path in the site (``procedures/x.md``);
+    ``uri`` is the page's source path in the site (``procedures/x.md``);
+    ``title`` is plain text (the generator escapes it wherever it shows it);
     ``edit_path`` the file to edit, relative to the knowledge-base root (None
     for generated pages); ``listed`` false keeps the page out of the
-    navigation, ``searchable`` false out of the search index.
+    navigation, ``searchable`` false out of the search index. ``render``
+    gives the body as sanitised HTML (the generator does not render it
+    again) and ``header`` the document's header block, which the generator
+    puts above the body after search indexing.
     """
 
     uri: str
-    render: Callable[[], str]
+    render: Callable[[], RenderedPage]
     title: str
     edit_path: str | None
     listed: bool = True
@@ -49,13 +60,17 @@ class SitePage:
     #: The document's own file, so that a generator can tell whether the page
     #: changed since it was last built; None for generated pages.
     source: Path | None = None
-    #: Turns the finished HTML page into the published one (puts in the header
-    #: block); a generator calls it last, after search indexing.
-    finish: Callable[[str], str] = lambda html_text: html_text
+    header: Callable[[], str] = lambda: ""
+    #: Search weight (documents above the lists that merely mention ids).
+    boost: float = 1.0
+    #: Language of the page (``<html lang>``).
+    lang: str = "en"
 
     @property
-    def markdown(self) -> str:
-        return self.render()
+    def search_keys(self) -> list[str]:
+        """Terms the search index weighs most (the id), so a search for an id
+        puts that document first, above the pages that merely mention it."""
+        return [self.doc_id] if self.doc_id and self.searchable else []
 
 
 #: Search weight of document pages against the generated lists (register,
@@ -65,63 +80,51 @@ DOCUMENT_BOOST = 4
 LIST_BOOST = 0.25
 
 
-def _front_matter(title: str, searchable: bool, boost: float | None = None,
-                  keys: list[str] | None = None) -> str:
-    """Front matter of a site page. ``keys`` (the document id) go into the
-    search index's most heavily weighted field, so a search for an id puts
-    that document first, above the pages that merely mention it."""
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
-    if keys and searchable:
-        lines.append(f"tags: {json.dumps(keys, ensure_ascii=False)}")
-    if not searchable:
-        lines.append("search:\n  exclude: true")
-    elif boost is not None:
-        lines.append(f"search:\n  boost: {boost}")
-    lines.append("---\n")
-    return "\n".join(lines)
-
-
-def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document]) -> SitePage:
+def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
+                  drafts: bool = False) -> SitePage:
     """The page of one document; rendered only when asked (a preview that
     rebuilds one changed page renders one page)."""
-    current = is_current(doc)
+    current = is_current(doc) or (drafts and is_draft(doc))
     # The id leads the title in the navigation and the browser tab.
     title = f"{doc.id} {doc.title}" if doc.id else doc.title
-    keys = [doc.id] if doc.id else None
+    if is_draft(doc):
+        title += " (draft)" if (doc.lang or kb.config.lang) == "en" else "（草稿）"
+    lang = doc.lang or kb.config.lang
 
-    def render() -> str:
-        return _front_matter(title, current, DOCUMENT_BOOST, keys) + page_markdown(
-            doc, kb.config.lang)
+    def header() -> str:
+        return header_block(doc, lang, by_id.get)
 
-    def finish(html_text: str) -> str:
-        return insert_header(html_text, header_block(doc, doc.lang or kb.config.lang,
-                                                     by_id.get))
-
-    return SitePage(uri=doc.relpath, render=render, title=title, edit_path=doc.relpath,
-                    listed=current, searchable=current, doc_id=doc.id, source=doc.path,
-                    finish=finish)
+    return SitePage(uri=doc.relpath, render=lambda: document_html(doc, kb), title=title,
+                    edit_path=doc.relpath, listed=current, searchable=current, doc_id=doc.id,
+                    source=doc.path, header=header, boost=DOCUMENT_BOOST, lang=lang)
 
 
-def _generated(uri: str, title: str, text: str, searchable: bool = True) -> SitePage:
-    content = _front_matter(title, searchable, LIST_BOOST) + text
-    return SitePage(uri, lambda: content, title, None, searchable=searchable)
+def _generated(kb: KnowledgeBase, uri: str, title: str, text: str,
+               searchable: bool = True) -> SitePage:
+    def render() -> RenderedPage:
+        return render_markdown(text, frozenset())
+
+    return SitePage(uri, render, title, None, searchable=searchable, boost=LIST_BOOST,
+                    lang=kb.config.lang)
 
 
 def _link(page_uri: str, target: str) -> str:
-    """Relative Markdown link from a generated page to a document's file."""
-    return posixpath.relpath(target, posixpath.dirname(page_uri))
+    """Relative URL from a generated page to a document's page (generated
+    pages are rendered by the core, so links are written as URLs)."""
+    return relative_url(page_uri, page_dir(target))
 
 
-def _register_page(kb: KnowledgeBase) -> str:
-    rows = register_rows(kb)
+def _register_page(kb: KnowledgeBase, drafts: bool) -> str:
+    wanted = {d.relpath for d in kb.documents if is_current(d) or (drafts and is_draft(d))}
+    rows = [row for row in register_rows(kb, everything=True) if row["path"] in wanted]
     lines = ["# Document register", "",
-             "Every document in force or in draft, by id. Superseded and withdrawn "
+             "Every document in force, by id. Superseded and withdrawn "
              f"documents are in the [archive]({posixpath.basename(ARCHIVE_PAGE)}).", "",
              "| Id | Title | Type | Rev. | Status | Owner | Review due |",
              "|---|---|---|---|---|---|---|"]
     for row in rows:
-        cells = [f"[{row['id']}]({_link(REGISTER_PAGE, row['path'])})"]
-        cells += [md_cell(row[c]) for c in ("title", "type", "revision", "status", "owner",
+        cells = [f"[{escape_text(row['id'])}]({_link(REGISTER_PAGE, row['path'])})"]
+        cells += [escape_text(row[c]) for c in ("title", "type", "revision", "status", "owner",
                                             "review_due")]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -138,22 +141,31 @@ def _archive_page(kb: KnowledgeBase) -> str:
     for doc in archived:
         successor = doc.meta.get("superseded_by") or ""
         target = by_id.get(successor) if isinstance(successor, str) else None
-        shown = (f"[{successor}]({_link(ARCHIVE_PAGE, target.relpath)})" if target is not None
-                 else md_cell(successor))
-        lines.append(f"| [{doc.id}]({_link(ARCHIVE_PAGE, doc.relpath)}) | {md_cell(doc.title)} "
-                     f"| {doc.status} | {shown} |")
+        shown = (f"[{escape_text(successor)}]({_link(ARCHIVE_PAGE, target.relpath)})" if target is not None
+                 else escape_text(successor))
+        lines.append(f"| [{escape_text(doc.id)}]({_link(ARCHIVE_PAGE, doc.relpath)}) | "
+                     f"{escape_text(doc.title)} | {escape_text(doc.status)} | {shown} |")
     if not archived:
         lines.append("| | No archived documents. | | |")
     return "\n".join(lines) + "\n"
 
 
-def site_pages(kb: KnowledgeBase) -> list[SitePage]:
-    """Every page the knowledge base adds to the site, in path order."""
+def site_pages(kb: KnowledgeBase, drafts: bool | None = None) -> list[SitePage]:
+    """Every page the knowledge base adds to the site, in path order.
+
+    Drafts are left out unless ``drafts`` (a live preview, or ``site.drafts``
+    in ``safetykb.yml`` for a review site); superseded and withdrawn documents
+    are published for the archive, out of navigation and search.
+    """
+    if drafts is None:
+        drafts = bool(kb.config.data.get("site", {}).get("drafts", False))
     by_id = kb.by_id()
-    pages = [document_page(doc, kb, by_id) for doc in kb.documents if doc.fm_ok]
-    pages.append(_generated(RULES_PAGE, "Rule reference", rules_reference_markdown()))
-    pages.append(_generated(REGISTER_PAGE, "Document register", _register_page(kb)))
-    pages.append(_generated(ARCHIVE_PAGE, "Archive", _archive_page(kb), searchable=False))
+    pages = [document_page(doc, kb, by_id, drafts) for doc in kb.documents
+             if doc.fm_ok and is_published(doc, drafts)]
+    pages.append(_generated(kb, RULES_PAGE, "Rule reference", rules_reference_markdown()))
+    pages.append(_generated(kb, REGISTER_PAGE, "Document register",
+                            _register_page(kb, drafts)))
+    pages.append(_generated(kb, ARCHIVE_PAGE, "Archive", _archive_page(kb), searchable=False))
     return pages
 
 
@@ -174,22 +186,38 @@ def write_generated(pages: list[SitePage], directory: Path) -> None:
 
 
 _GENERATED_PREFIX = "safetykb-pages-"
+#: (pid, folder) of this process's generated pages; a forked child makes its own.
+_generated_folder: tuple[int, Path] | None = None
 
 
 def generated_dir() -> Path:
-    """This process's folder for :func:`write_generated`, in the temp folder.
+    """This process's private folder for :func:`write_generated`.
 
-    Removed at exit; folders of processes that no longer run (a preview
-    stopped with SIGTERM) are removed the first time this is called.
+    Made by ``tempfile.mkdtemp`` (mode 0700, an unpredictable name): a fixed
+    name such as ``/tmp/safetykb-pages-<pid>`` could be planted beforehand,
+    as a symbolic link, by another user, and the pages written through it.
+    The name still starts with the pid, so that the folders of processes that
+    no longer run (a preview stopped with SIGTERM, a build killed) are
+    removed the first time this is called; only real folders of this user.
+    Removed at exit.
     """
-    directory = Path(tempfile.gettempdir()) / f"{_GENERATED_PREFIX}{os.getpid()}"
-    if not directory.exists():
-        for stale in directory.parent.glob(f"{_GENERATED_PREFIX}*"):
-            pid = stale.name[len(_GENERATED_PREFIX):]
-            if pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(stale, ignore_errors=True)
-        directory.mkdir(parents=True)
-        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    global _generated_folder
+    if _generated_folder is not None and _generated_folder[0] == os.getpid() \
+            and _generated_folder[1].is_dir():
+        return _generated_folder[1]
+    temp = Path(tempfile.gettempdir())
+    for stale in temp.glob(f"{_GENERATED_PREFIX}*"):
+        pid = stale.name[len(_GENERATED_PREFIX):].split("-", 1)[0]
+        try:
+            ours = not stale.is_symlink() and stale.is_dir() and \
+                stale.lstat().st_uid == os.getuid()
+        except OSError:
+            continue
+        if ours and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    directory = Path(tempfile.mkdtemp(prefix=f"{_GENERATED_PREFIX}{os.getpid()}-", dir=temp))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    _generated_folder = (os.getpid(), directory)
     return directory
 
 

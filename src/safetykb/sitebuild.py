@@ -2,28 +2,68 @@
 
 The package core does not import MkDocs: the site is built by running MkDocs
 (which loads the thin hooks in ``hooks/``) in a child process, into a fresh
-folder beside the output folder. Only when that build succeeded is the
-output folder replaced, so a failed or interrupted build leaves the previous
-site as it was.
+staging folder beside the output folder.
+
+Publishing is one atomic step. The site path (``site``) is a symbolic link
+to a versioned folder beside it (``.site-<UTC time>-<pid>``); a finished
+build is renamed to a new version and a new link is put over the old one with
+a single ``rename`` (``os.replace``). At every instant the site path
+resolves to a complete site, the previous one or the new one, whatever kills
+the build. Older versions are removed only after the new link is in place.
+
+Other guarantees, each for a way a build has gone wrong:
+
+- One build per site folder: an ``fcntl`` lock on ``.site.lock`` beside it.
+  A second build waits ``SAFETYKB_BUILD_WAIT`` seconds (default 0) and then
+  stops with "another build of SITE is running (pid N)" (exit 2), instead of
+  removing the first one's staging folder.
+- The site folder may not overlap the knowledge base (its root, ``.git``,
+  ``docs_dir``, the ``content_dirs``): replacing it would delete documents.
+- A content folder that leads outside the knowledge base is refused.
+- MkDocs dies with ``safetykb build`` (``PR_SET_PDEATHSIG`` on Linux), so a
+  killed build leaves no generator running and writing.
+- Every file-system error is a message and exit 2, never a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import datetime as dt
+import fcntl
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import yaml
 
+from .config import CONFIG_NAME, load_config
+
 MKDOCS_YML = "mkdocs.yml"
+#: Seconds a build waits for another build of the same site to finish.
+WAIT_ENV = "SAFETYKB_BUILD_WAIT"
+#: prctl(2) option: the signal the kernel sends a child when its parent dies.
+_PR_SET_PDEATHSIG = 1
+#: renameat2(2) flag: swap two paths atomically.
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
 
 
 class BuildError(Exception):
-    """The build failed; the previous output is untouched."""
+    """The build failed (exit 1); the message says what became of the site."""
+
+
+class BuildRefused(Exception):
+    """The build cannot start or cannot write its output (exit 2): a site
+    folder that overlaps the knowledge base, another build running, a file
+    system error. The message names the setting or the path at fault."""
 
 
 def _mkdocs_config(root: Path) -> Path:
@@ -33,18 +73,44 @@ def _mkdocs_config(root: Path) -> Path:
     return path
 
 
+def _mkdocs_setting(root: Path, key: str, default: str) -> str:
+    """A top-level folder setting of mkdocs.yml, read line by line.
+
+    mkdocs.yml may hold ``!!python/name`` tags for extensions, which a safe
+    YAML load refuses: read only the line we need. A value that is not a
+    folder name (a number, a list, unparseable) is an error, not the default.
+    """
+    config = _mkdocs_config(root)
+    try:
+        text = config.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildRefused(f"{config}: cannot read: {exc}") from None
+    value: object = default
+    for line in text.splitlines():
+        if line.startswith(f"{key}:"):
+            try:
+                value = yaml.safe_load(line.split(":", 1)[1])
+            except yaml.YAMLError:
+                raise BuildRefused(f"{config}: {key}: cannot read {line!r}") from None
+            if value is None:
+                value = default
+    if not isinstance(value, str) or not value.strip() or "\0" in value:
+        raise BuildRefused(f"{config}: {key}: expected a folder path, got {value!r}")
+    return value
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` made absolute with its parent resolved, but not its last part:
+    the site path is a symbolic link that must be replaced, not followed."""
+    path = Path(os.path.abspath(path))
+    if not path.name:
+        return path
+    return path.parent.resolve() / path.name
+
+
 def default_site_dir(root: Path) -> Path:
     """``site_dir`` from mkdocs.yml (relative to its folder), default ``site``."""
-    config = _mkdocs_config(root)
-    site_dir = "site"
-    try:
-        # mkdocs.yml may hold !!python/name tags for extensions: read only what we need.
-        for line in config.read_text("utf-8").splitlines():
-            if line.startswith("site_dir:"):
-                site_dir = str(yaml.safe_load(line.split(":", 1)[1]) or "site")
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        pass
-    return (root / site_dir).resolve()
+    return _absolute(root / _mkdocs_setting(root, "site_dir", "site"))
 
 
 def _env() -> dict[str, str]:
@@ -57,60 +123,357 @@ def mkdocs_command(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "mkdocs", *args, "-f", str(_mkdocs_config(root))]
 
 
+def die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child die when this process dies.
+
+    SIGKILL of ``safetykb build`` runs no cleanup: without this, MkDocs runs
+    on, writing into a staging folder nobody will publish or remove. Linux
+    only (``prctl(PR_SET_PDEATHSIG)``); elsewhere None, and a killed build may
+    leave the generator running.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return preexec
+
+
 def _terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _remove_leftovers(target: Path) -> None:
-    """Staging folders of builds that were killed (SIGKILL leaves them behind)."""
-    for pattern in (f".{target.name}.building-*", f".{target.name}.old-*"):
-        for leftover in target.parent.glob(pattern):
-            shutil.rmtree(leftover, ignore_errors=True)
+# --- the site folder: what it may be ------------------------------------------
 
 
-def build_site(root: Path, site_dir: Path | None = None, quiet: bool = False) -> Path:
-    """Build the site of ``root`` into ``site_dir``, replacing it only on success.
+def _real(path: Path) -> Path:
+    """``path`` with every symbolic link followed; a loop is a message."""
+    try:
+        return path.resolve()
+    except RuntimeError:  # Python 3.11 reports a symbolic link loop so
+        raise BuildRefused(f"{path}: a loop of symbolic links") from None
 
-    Builds of one site must not run at the same time: a new build removes the
-    staging folders that killed builds left behind.
+
+def _overlaps(a: Path, b: Path) -> bool:
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
+
+
+def check_site_dir(root: Path, target: Path, setting: str, content_dirs: list[str]) -> None:
+    """Refuse a site folder whose replacement would destroy the knowledge base.
+
+    The build replaces the site path as a whole: a site folder that is, holds
+    or lies inside the root, ``.git``, ``docs_dir`` or a content folder would
+    take documents with it (or publish into them). A content folder that is
+    the root itself (``content_dirs: [.]``) only excludes sites that contain
+    the root; a site inside it is allowed, as an existing folder there is
+    replaced only if it holds a built site (see :func:`_check_existing`).
+    """
+    for d in content_dirs:
+        path = root / d
+        real = _real(path)
+        if not real.is_relative_to(root):
+            how = "is a symbolic link to" if path.is_symlink() else "leads to"
+            raise BuildRefused(f"content folder {d!r} (content_dirs in {CONFIG_NAME}) {how} "
+                               f"{real}, outside the knowledge base {root}; documents are "
+                               "published only from inside it: copy them in")
+    docs_setting = _mkdocs_setting(root, "docs_dir", "docs")
+    protected = [(root / ".git", "the Git repository .git"),
+                 (_real(root / docs_setting), f"docs_dir {docs_setting!r} of {MKDOCS_YML}")]
+    protected += [(_real(root / d), f"content folder {d!r} (content_dirs in {CONFIG_NAME})")
+                  for d in content_dirs]
+    for candidate in dict.fromkeys((target, _real(target))):
+        if candidate == root or root.is_relative_to(candidate):
+            raise BuildRefused(f"{setting} {target} is the knowledge base {root} or holds it; "
+                               "the build replaces the site folder as a whole: choose a folder "
+                               "such as site/")
+        for path, what in protected:
+            if path != root and _overlaps(candidate, path):
+                raise BuildRefused(f"{setting} {target} overlaps {what}; the build replaces "
+                                   "the site folder as a whole: choose a folder outside it")
+    _check_existing(target, setting)
+
+
+def _check_existing(target: Path, setting: str) -> None:
+    """The site path may be missing, a symbolic link (ours: replaced, its
+    target kept until the new one is in place), or a folder holding a built
+    site (the first build after an upgrade). Anything else is not ours to
+    replace."""
+    if target.is_symlink() or not target.exists():
+        return
+    if not target.is_dir():
+        raise BuildRefused(f"{setting} {target} is a file, not a folder")
+    if (target / "index.html").is_file():
+        return
+    if any(target.iterdir()):
+        raise BuildRefused(f"{setting} {target} is a folder that holds no built site (no "
+                           "index.html); the build would replace it: remove it or choose "
+                           "another folder")
+
+
+# --- versions beside the site path ---------------------------------------------
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _version_re(target: Path) -> re.Pattern[str]:
+    return re.compile(rf"\.{re.escape(target.name)}-\d{{8}}T\d{{12}}Z-\d+")
+
+
+def _versions(target: Path) -> list[Path]:
+    """Versioned folders of ``target``, oldest first (the names sort by time)."""
+    pattern = _version_re(target)
+    return sorted(p for p in target.parent.iterdir()
+                  if pattern.fullmatch(p.name) and p.is_dir() and not p.is_symlink())
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or not path.is_dir():
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _leftovers(target: Path) -> list[Path]:
+    """What killed builds leave beside the site: staging folders, new links
+    not yet put in place, and the backups of builds before versioned sites."""
+    found: list[Path] = []
+    for kind in ("building", "link", "old"):
+        found += target.parent.glob(f".{target.name}.{kind}-*")
+    return found
+
+
+def _recover(target: Path) -> str | None:
+    """Bring the site path back if a killed build left it missing, then
+    remove what killed builds left. Runs under the lock.
+
+    Returns a note for the user when the site was restored. Only a complete
+    site (with index.html) is restored: the newest version, else the backup
+    that builds before versioned sites made while swapping folders.
+    """
+    note = None
+    if not target.exists():  # missing, or a link to a version that is gone
+        complete = [v for v in _versions(target) if (v / "index.html").is_file()]
+        backups = [b / target.name for b in target.parent.glob(f".{target.name}.old-*")
+                   if (b / target.name / "index.html").is_file()]
+        source = complete[-1] if complete else (max(backups, key=lambda p: p.stat().st_mtime)
+                                                if backups else None)
+        if source is not None:
+            if source not in complete:
+                version = target.parent / f".{target.name}-{_stamp()}-{os.getpid()}"
+                os.rename(source, version)
+                source = version
+            _link(source, target)
+            note = f"{target} was missing after an interrupted build; restored {source.name}"
+    for leftover in _leftovers(target):
+        _remove(leftover)
+    current = Path(os.path.realpath(target)) if target.is_symlink() else None
+    for version in _versions(target):
+        if version != current and target.exists():
+            _remove(version)
+    return note
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap ``a`` and ``b`` in one step (renameat2 RENAME_EXCHANGE); False
+    where the system or the file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: not supported here
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _link(version: Path, target: Path) -> None:
+    """Point ``target`` at ``version`` with one rename of a new link over it.
+
+    The link is relative, so the knowledge base can be moved or mounted
+    elsewhere. A real folder at ``target`` (a site built before versioned
+    sites) is exchanged with the link atomically where renameat2 exists;
+    elsewhere it is renamed away first, leaving the site path missing for the
+    moment between two renames (the next build restores it, see
+    :func:`_recover`). Either way the old folder becomes an old version.
+    """
+    link = target.parent / f".{target.name}.link-{os.getpid()}"
+    _remove(link)
+    os.symlink(version.name, link)
+    if target.is_symlink() or not target.exists():
+        os.replace(link, target)
+    elif _exchange(link, target):
+        os.rename(link, target.parent / f".{target.name}-{_stamp()}-{os.getpid()}")
+    else:
+        os.rename(target, target.parent / f".{target.name}-{_stamp()}-{os.getpid()}")
+        os.replace(link, target)
+    _sync_dir(target.parent)
+
+
+def _sync_dir(folder: Path) -> None:
+    """Make the renames in ``folder`` durable (a power cut after the build
+    must not bring back a link to a removed version)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# --- one build at a time --------------------------------------------------------
+
+
+def _wait_seconds() -> float:
+    value = os.environ.get(WAIT_ENV, "").strip()
+    if not value:
+        return 0.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86400:
+        raise BuildRefused(f"{WAIT_ENV}={value!r}: expected a number of seconds (0 to 86400)")
+    return seconds
+
+
+@contextlib.contextmanager
+def site_lock(target: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold the lock of ``target``: ``.NAME.lock`` beside it, an ``fcntl``
+    lock that the kernel releases when the holder dies, however it dies.
+
+    Without it a second build removed the first one's staging folder as a
+    leftover, and the first then published a broken site with exit 0. The
+    holder's pid is written into the file for the message of the next build.
+    The file is kept (removing a lock file races with its next user).
+    """
+    path = target.parent / f".{target.name}.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                    waited = f" (waited {wait:g} s)" if wait else ""
+                    raise BuildRefused(
+                        f"another build of {target} is running (pid {holder or 'unknown'})"
+                        f"{waited}; try again when it has finished, or set {WAIT_ENV} to "
+                        "wait for it") from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)
+
+
+# --- the build ------------------------------------------------------------------
+
+
+def _state(target: Path, before: str | None) -> str:
+    """What a failed build left at the site path, truthfully."""
+    now = os.path.realpath(target) if target.exists() else None
+    if now is None:
+        return f"no site was published at {target}"
+    if now == before:
+        return f"{target} was left as it was"
+    return f"{target} now holds {Path(now).name}"
+
+
+def build_site(root: Path, site_dir: Path | None = None, quiet: bool = False,
+               wait: float | None = None) -> Path:
+    """Build the site of ``root`` into ``site_dir``, publishing it only on success.
+
+    ``site_dir`` defaults to ``site_dir`` of mkdocs.yml; ``wait`` (seconds,
+    default ``$SAFETYKB_BUILD_WAIT`` or 0) is how long to wait for another
+    build of the same site. Raises :class:`BuildError` when the build fails,
+    :class:`BuildRefused` when it cannot run or cannot write.
     """
     root = root.resolve()
-    target = (site_dir or default_site_dir(root)).resolve()
-    if target == root or target in root.parents:
-        raise BuildError(f"site folder {target} would replace the knowledge base itself")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(target)
+    setting = "--site-dir" if site_dir is not None else f"site_dir in {MKDOCS_YML}"
+    target = _absolute(site_dir) if site_dir is not None else default_site_dir(root)
+    config = load_config(root)
+    wait = _wait_seconds() if wait is None else wait
+    try:
+        check_site_dir(root, target, setting, config.content_dirs)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with site_lock(target, wait):
+            return _build_locked(root, target, quiet)
+    except OSError as exc:
+        where = exc.filename or target
+        raise BuildRefused(f"{setting} {target}: cannot write {where}: "
+                           f"{exc.strerror or exc}") from None
+
+
+def _build_locked(root: Path, target: Path, quiet: bool) -> Path:
+    note = _recover(target)
+    if note:
+        print(f"safetykb: {note}", file=sys.stderr)
+    before = os.path.realpath(target) if target.exists() else None
     # SIGTERM (a CI job cancelled, a service stopped) cleans up like Ctrl-C does.
     previous = signal.signal(signal.SIGTERM, _terminate)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    cmd = mkdocs_command(root, "build", "--strict", "--site-dir", str(staging))
-    if quiet:
-        cmd.append("--quiet")
+    staging: Path | None = None
     try:
-        result = subprocess.run(cmd, cwd=root, env=_env())
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        # mkdtemp makes it private (0700); the published site must be readable as any
+        # folder made here would be (a web server runs as another user).
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)
+        cmd = mkdocs_command(root, "build", "--strict", "--site-dir", str(staging))
+        if quiet:
+            cmd.append("--quiet")
+        result = subprocess.run(cmd, cwd=root, env=_env(), preexec_fn=die_with_parent())
         if result.returncode != 0:
             raise BuildError(f"site build failed (exit {result.returncode}); "
-                             f"{target} was left as it was")
+                             f"{_state(target, before)}")
         if not (staging / "index.html").is_file():
-            raise BuildError(f"site build produced no index.html; {target} was left as it was")
-        _swap(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            raise BuildError(f"site build produced no index.html; {_state(target, before)}")
+        version = target.parent / f".{target.name}-{_stamp()}-{os.getpid()}"
+        # A clean stop (SIGTERM, Ctrl-C) waits for the two renames; SIGKILL
+        # cannot, and leaves the old or the new site in place, never neither.
+        blocked = {signal.SIGTERM, signal.SIGINT}
+        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        try:
+            os.rename(staging, version)
+            staging = None
+            _link(version, target)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+        for old in _versions(target):
+            if old != version:
+                _remove(old)
+    except OSError as exc:
+        where = exc.filename or target
+        raise BuildRefused(f"cannot write {where}: {exc.strerror or exc}; "
+                           f"{_state(target, before)}") from None
     finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous)
     return target
-
-
-def _swap(new: Path, target: Path) -> None:
-    """Put ``new`` in place of ``target`` with renames (same file system)."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.rename(target, old / target.name)
-    os.rename(new, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def serve(root: Path, address: str = "127.0.0.1:8000", full: bool = False) -> int:
@@ -127,6 +490,6 @@ def serve(root: Path, address: str = "127.0.0.1:8000", full: bool = False) -> in
         # warning. Our checks still stop the preview on any error.
         cmd += ["--dirty", "--no-strict"]
     try:
-        return subprocess.call(cmd, cwd=root, env=_env())
+        return subprocess.call(cmd, cwd=root, env=_env(), preexec_fn=die_with_parent())
     except KeyboardInterrupt:
         return 0

@@ -26,11 +26,19 @@ from . import (
     fm005_unknown_field,
     fm006_yaml_alias,
     fm007_duplicate_key,
+    gc001_revision_not_raised,
+    gc002_change_note_not_rewritten,
+    gc003_effective_not_later,
+    gc004_id_changed,
+    gc005_id_reused,
+    gc006_controlled_deleted,
+    gc007_successor_not_approved,
     ht001_unsafe_html,
     id001_duplicate_id,
     lk001_unsafe_url,
     lk002_link_outside,
     lk003_broken_link,
+    pr001_sheet_overflow,
     ref001_dangling_reference,
     ref002_self_reference,
     ref003_successor_chain,
@@ -54,6 +62,10 @@ _MODULES = [
     ht001_unsafe_html, lk001_unsafe_url, lk002_link_outside, lk003_broken_link,
     cl001_no_pause_points, cl002_empty_pause_point, cl003_too_many_items, cl004_mixed_item_form,
     act001_optional_wording,
+    pr001_sheet_overflow,
+    # Scope "history": only with `check --against REF` (safetykb.gitcontrol).
+    gc001_revision_not_raised, gc002_change_note_not_rewritten, gc003_effective_not_later,
+    gc004_id_changed, gc005_id_reused, gc006_controlled_deleted, gc007_successor_not_approved,
 ]
 
 REGISTRY: dict[str, Rule] = {}

@@ -45,6 +45,13 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return _cache[words]
 
 
+#: Options: words that make a step optional, matched as whole words (English)
+#: or substrings (Chinese), case-insensitively.
+OPTIONS = {"words": ["should", "may", "if possible", "as appropriate", "optionally",
+                     "where practicable", "if necessary", "应该", "可以", "尽量", "酌情",
+                     "视情况"]}
+
+
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not doc.fm_ok or doc.type != "action":
         return
@@ -52,7 +59,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     section = doc.section(name) if name else None
     if section is None:
         return
-    words = tuple(str(w) for w in ctx.options.get("words", ()))
+    words = tuple(str(w) for w in ctx.options["words"])
     if not words:
         return
     pattern = _pattern(words)

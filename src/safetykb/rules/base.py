@@ -4,7 +4,9 @@ A rule is a module in this package with ``ID``, ``NAME``, ``DESCRIPTION``,
 ``LEVEL``, ``SCOPE`` and a ``check(doc, ctx)`` function. ``SCOPE`` is
 ``"document"`` when the rule reads only the document itself (it may then run
 in a worker process, and its result is kept while the file is unchanged) or
-``"kb"`` when it reads other documents through ``ctx.ids``; its docstring is its
+``"kb"`` when it reads other documents through ``ctx.ids``, or ``"history"``
+when it compares the documents with an earlier git revision (it runs only with
+``check --against REF``, see :mod:`safetykb.gitcontrol`); its docstring is its
 documentation (summary, reason, a failing and a passing example). ``check``
 yields :class:`Finding` objects and never prints, exits or writes files: the
 linter turns findings into problems with the configured level.
@@ -75,12 +77,18 @@ class Rule:
     scope: str
     check: Callable[..., Iterator[Finding]]
     doc: str
+    #: ``fix(doc, text) -> text`` for a rule whose fix is mechanical
+    #: (``safetykb check --fix``): the whole file text in, the fixed text out.
+    fix: Callable[[Document, str], str] | None = None
+    #: Options and their defaults (the module's ``OPTIONS``), declared once in
+    #: the rule; ``safetykb.yml`` may override each, with the same type.
+    options: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
         scope = getattr(module, "SCOPE", "document")
-        if scope not in ("document", "kb"):
-            raise ValueError(f"{module.__name__}: SCOPE must be 'document' or 'kb'")
+        if scope not in ("document", "kb", "history"):
+            raise ValueError(f"{module.__name__}: SCOPE must be 'document', 'kb' or 'history'")
         return cls(
             id=module.ID,
             name=module.NAME,
@@ -89,6 +97,8 @@ class Rule:
             scope=scope,
             check=module.check,
             doc=(module.__doc__ or "").strip(),
+            fix=getattr(module, "fix", None),
+            options=dict(getattr(module, "OPTIONS", {})),
         )
 
 

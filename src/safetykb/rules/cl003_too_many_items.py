@@ -22,12 +22,15 @@ NAME = "too-many-items"
 DESCRIPTION = "A checklist pause point has more items than allowed (default 9)."
 LEVEL = "error"
 SCOPE = "document"
+#: Options (``rules: {CL003: {max_items: 7}}`` in safetykb.yml): most items one
+#: pause point may hold; a longer list is skimmed, not read.
+OPTIONS = {"max_items": 9}
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not doc.fm_ok or doc.type != "checklist":
         return
-    limit = int(ctx.options.get("max_items", 9))
+    limit = int(ctx.options["max_items"])
     for section in doc.sections:
         if len(section.items) > limit:
             yield Finding(section.line, f"pause point '## {section.title}' has "

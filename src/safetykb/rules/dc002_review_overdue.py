@@ -30,6 +30,8 @@ NAME = "review-overdue"
 DESCRIPTION = "An approved document is past review_due (error after the grace period)."
 LEVEL = "warning"
 SCOPE = "document"
+#: Options: days past review_due after which an overdue review is an error.
+OPTIONS = {"grace_days": 30}
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
@@ -38,7 +40,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     review = parse_date(doc.meta.get("review_due"))
     if review is None or review >= ctx.today:
         return
-    grace = int(ctx.options.get("grace_days", 30))
+    grace = int(ctx.options["grace_days"])
     late = (ctx.today - review).days
     message = (f"review was due on {review.isoformat()}, {late} day(s) ago; review the "
                f"document and set a new review_due")

@@ -1,40 +1,47 @@
-"""Relative links must lead to a file that exists.
+"""A relative link must lead to a page or attachment that the site publishes.
 
 Reason: a link to a form, a drawing or another procedure that is not there
-fails the reader in the middle of a task. The target is looked up relative to
-the document's own file, as the site does.
+fails the reader in the middle of a task. The link is resolved as the site
+resolves it (one resolver serves this rule and the renderer): to another
+document (and one of its headings, for ``#anchor``), to an ordinary page in
+``docs/``, or to an attachment (PNG, JPEG, GIF, WebP, PDF) in the content
+folders, which the build publishes. Folders, other file types and missing
+anchors are reported, because they would not work on the site.
 
 Failing example::
 
     Fill in [the permit](../forms/hot-work-permit.md).   # no such file
+    See [the steps](act-weld-001.md#step).                 # no such heading
 
 Passing example::
 
-    Fill in [the permit](../actions/act-weld-001.md).
+    Fill in [the permit](../actions/act-weld-001.md#steps).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..links import resolve
 from ..model import Document
-from ._links import has_scheme, targets
+from ._links import targets
 from .base import Context, Finding
 
 ID = "LK003"
 NAME = "broken-link"
-DESCRIPTION = "A relative link points to a file that does not exist."
+DESCRIPTION = "A relative link leads to no published page, heading or attachment."
 LEVEL = "error"
-SCOPE = "document"
+SCOPE = "kb"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    root = ctx.kb.root.resolve()
     for target, line, kind in targets(doc):
-        path = target.split("#", 1)[0].split("?", 1)[0]
-        if not path or has_scheme(path) or path.startswith(("/", "\\")):
-            continue
-        resolved = (doc.path.parent / path).resolve()
-        if resolved.is_relative_to(root) and not resolved.exists():
-            yield Finding(line, f"{kind} target {path!r} does not exist (looked for "
-                                f"{resolved.relative_to(root).as_posix()})")
+        resolved = resolve(ctx.kb, doc, target)
+        if resolved.kind == "broken" and ("absolute path" in resolved.message
+                                          or "outside" in resolved.message):
+            continue  # LK002 reports those
+        if kind == "include":
+            yield Finding(line, f"include {target[:60]!r}: snippet includes (--8<--) are not "
+                                "supported; the line would be published as text")
+        elif resolved.kind == "broken":
+            yield Finding(line, f"{kind} target {target[:60]!r} {resolved.message}")

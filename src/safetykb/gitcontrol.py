@@ -1,0 +1,365 @@
+"""Document control over time: compare the knowledge base with a git revision.
+
+``safetykb check --against REF`` reads every controlled document as it was at
+``REF`` (a branch, tag or commit; in CI the pull request's base) and runs the
+rules of scope ``"history"`` (GC001…) over the pair of trees: revision
+discipline, effective dates, permanent ids, deletions and supersession.
+
+The tree at ``REF`` is read with two git processes whatever its size: one
+``git ls-tree -r`` lists the files under the content folders and one
+``git cat-file --batch`` streams their contents. Only files whose text differs
+from the working tree are parsed (front matter only). Documents are paired
+by id and confirmed by content, so a file moved to another folder is the same
+document, and an id changed, reused or swapped is caught whatever the files
+are called.
+
+Nothing here prints or exits: bad input (no git, no repository, an unknown
+``REF``) raises :class:`GitError` with a message for the user.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .loader import decode, parse_front_matter
+from .model import Document, KnowledgeBase, Problem
+from .rules.base import Context, Rule
+
+# The rule modules import this one; the registry and the linter (which import
+# the rules) are imported where used.
+
+#: Statuses of documents that are under control: deleting one loses the record.
+CONTROLLED = ("approved", "superseded", "withdrawn")
+#: Front-matter keys an approved document may change without a new revision:
+#: retiring it (status superseded or withdrawn, superseded_by) and confirming
+#: it at a periodic review (review_due).
+LIFECYCLE_KEYS = frozenset({"status", "superseded_by", "review_due"})
+#: Two versions whose bodies share at least this share of lines are one document.
+SAME_DOCUMENT_RATIO = 0.5
+
+
+class GitError(Exception):
+    """git cannot give what ``--against`` needs; the message says why and what to do."""
+
+
+def fetch_hint(ref: str) -> str:
+    """How to make ``ref`` available in a shallow CI clone."""
+    branch = ref.removeprefix("origin/").removeprefix("refs/remotes/origin/")
+    return (f"in a shallow CI clone fetch the base first: git fetch --depth=1 origin "
+            f"{branch}:refs/remotes/origin/{branch} (then use --against origin/{branch})")
+
+
+def _git(root: Path, args: list[str], stdin: bytes | None = None) -> bytes:
+    try:
+        result = subprocess.run(["git", "--literal-pathspecs", *args], cwd=root, input=stdin,
+                                capture_output=True, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed; --against compares with a git revision "
+                       "and needs it") from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+    return result.stdout
+
+
+def _norm(text: str) -> str:
+    return text.replace("\r\n", "\n")
+
+
+def read_tree(root: Path, ref: str, config: Config) -> dict[str, bytes]:
+    """Every Markdown file under the content folders at ``ref``: relpath -> bytes.
+
+    Paths are relative to ``root`` (which may be a sub-folder of the
+    repository). Raises :class:`GitError` when ``ref`` cannot be read.
+    """
+    if not ref or ref.startswith("-") or any(c in ref for c in "\0\n"):
+        raise GitError(f"--against {ref!r}: expected a branch, tag or commit")
+    dirs = config.content_dirs or ["."]
+    try:
+        listing = _git(root, ["ls-tree", "-r", "-z", ref, "--", *dirs])
+    except GitError as exc:
+        text = str(exc)
+        if "not a git repository" in text.lower():
+            raise GitError(f"{root} is not in a git repository; --against compares the "
+                           "documents with a git revision") from None
+        raise GitError(f"--against {ref!r}: git cannot read this revision ({text}); "
+                       f"{fetch_hint(ref)}") from None
+    wanted: list[tuple[str, str]] = []
+    for entry in listing.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, raw_path = entry.partition(b"\t")
+        mode, kind, oid = meta.split(b" ")
+        path = raw_path.decode("utf-8", "surrogateescape")
+        parts = path.split("/")
+        # The same files the loader discovers: Markdown, no dot folders, no links.
+        if kind != b"blob" or mode == b"120000" or not path.endswith(".md") \
+                or any(p.startswith(".") for p in parts):
+            continue
+        wanted.append((path, oid.decode("ascii")))
+    if not wanted:
+        return {}
+    stream = _git(root, ["cat-file", "--batch"],
+                  stdin="".join(oid + "\n" for _, oid in wanted).encode("ascii"))
+    out: dict[str, bytes] = {}
+    pos = 0
+    for path, _oid in wanted:
+        header_end = stream.index(b"\n", pos)
+        header = stream[pos:header_end].split(b" ")
+        if len(header) < 3 or header[1] == b"missing":
+            raise GitError(f"--against {ref!r}: the contents of {path} are missing from this "
+                           f"clone; {fetch_hint(ref)}")
+        size = int(header[2])
+        out[path] = stream[header_end + 1: header_end + 1 + size]
+        pos = header_end + 1 + size + 1
+    return out
+
+
+def _before_document(root: Path, relpath: str, data: bytes, config: Config) -> Document:
+    doc = Document(path=root / relpath, relpath=relpath, text="")
+    text = decode(doc, data)
+    if text is not None:
+        doc.text = text
+        parse_front_matter(doc, text, config)
+    return doc
+
+
+def _lines(doc: Document) -> list[str]:
+    # Headings are the template's, the same in every document of a type.
+    return [s for line in _norm(doc.body).split("\n")
+            if (s := line.strip()) and not s.startswith("#")]
+
+
+def _body(doc: Document) -> str:
+    return _norm(doc.body).strip()
+
+
+def same_document(before: Document, after: Document, fuzzy: bool = True) -> bool:
+    """Whether ``after`` is a version of the document ``before`` (ids aside).
+
+    The same text, the same body or the same title make it one document; a
+    different type makes it another; otherwise (with ``fuzzy``) at least half
+    of the body's lines, headings aside, must be shared.
+    """
+    if _norm(before.text) == _norm(after.text):
+        return True
+    if before.type and after.type and before.type != after.type:
+        return False
+    if _body(before) == _body(after):
+        return True
+    if before.fm_ok and after.fm_ok and before.title.strip().casefold() \
+            == after.title.strip().casefold():
+        return True
+    if not fuzzy:
+        return False
+    matcher = difflib.SequenceMatcher(None, _lines(before), _lines(after), autojunk=False)
+    return matcher.real_quick_ratio() >= SAME_DOCUMENT_RATIO \
+        and matcher.quick_ratio() >= SAME_DOCUMENT_RATIO \
+        and matcher.ratio() >= SAME_DOCUMENT_RATIO
+
+
+@dataclass
+class Change:
+    """The knowledge base at ``ref`` (``before``) against the working tree (``after``).
+
+    Every after-document that is a version of a before-document is paired with
+    it (:meth:`previous`), by id first and by content when the id changed.
+    """
+
+    ref: str
+    before: list[Document]
+    after: list[Document]
+    _previous: dict[int, Document] = field(default_factory=dict)
+    _next: dict[int, Document] = field(default_factory=dict)
+    before_by_id: dict[str, Document] = field(default_factory=dict)
+    after_by_id: dict[str, Document] = field(default_factory=dict)
+    #: Before-documents with no version in the working tree and whose id is gone.
+    deleted: list[Document] = field(default_factory=list)
+
+    def previous(self, doc: Document) -> Document | None:
+        """The version of ``doc`` at ``ref``, or None for a new document."""
+        return self._previous.get(id(doc))
+
+    def successor(self, before: Document) -> Document | None:
+        """The working-tree version of the before-document ``before``."""
+        return self._next.get(id(before))
+
+    def is_deleted(self, doc: Document) -> bool:
+        return any(d is doc for d in self.deleted)
+
+    def changed(self, doc: Document) -> bool:
+        """``doc`` has a version at ``ref`` and its text differs from it."""
+        prev = self.previous(doc)
+        return prev is not None and _norm(prev.text) != _norm(doc.text)
+
+    def swapped_with(self, doc: Document) -> Document | None:
+        """The working-tree document that now carries ``doc``'s old id while
+        ``doc`` carries its old id (two ids swapped), or None."""
+        prev = self.previous(doc)
+        if prev is None or not prev.id or not doc.id or prev.id == doc.id:
+            return None
+        other = self.after_by_id.get(prev.id)
+        other_prev = self.previous(other) if other is not None else None
+        if other is not None and other_prev is not None and other_prev.id == doc.id:
+            return other
+        return None
+
+    def _pair(self, before: Document, after: Document) -> None:
+        self._previous[id(after)] = before
+        self._next[id(before)] = after
+
+
+def _first_by_id(docs: list[Document]) -> dict[str, Document]:
+    out: dict[str, Document] = {}
+    for doc in docs:
+        if doc.fm_ok and doc.id and doc.id not in out:
+            out[doc.id] = doc
+    return out
+
+
+def compare(ref: str, before: list[Document], after: list[Document]) -> Change:
+    """Pair the documents of two trees (see :class:`Change`)."""
+    change = Change(ref=ref, before=before, after=after, before_by_id=_first_by_id(before),
+                    after_by_id=_first_by_id(after))
+    paired: set[int] = set()
+    # 1. A body found once on each side, unchanged: the same document whatever
+    #    its id (this is how a changed or swapped id is seen).
+    before_bodies: dict[str, list[Document]] = {}
+    after_bodies: dict[str, list[Document]] = {}
+    for docs, bodies in ((before, before_bodies), (after, after_bodies)):
+        for doc in docs:
+            if doc.fm_ok and _body(doc):
+                bodies.setdefault(_body(doc), []).append(doc)
+    for body, olds in before_bodies.items():
+        news = after_bodies.get(body, [])
+        if len(olds) == 1 and len(news) == 1 and same_document(olds[0], news[0], fuzzy=False):
+            change._pair(olds[0], news[0])
+            paired.add(id(olds[0]))
+    # 2. The same id, confirmed by content.
+    for doc in after:
+        if change.previous(doc) is not None:
+            continue
+        prev = change.before_by_id.get(doc.id or "") if doc.fm_ok else None
+        if prev is not None and id(prev) not in paired and same_document(prev, doc):
+            change._pair(prev, doc)
+            paired.add(id(prev))
+    # 3. The rest by the same path (with similar content), text or title: a
+    #    changed id. Never by mere similarity across paths: documents written
+    #    from one template look alike.
+    lone_after = [d for d in after if change.previous(d) is None]
+    lone_before = [d for d in before if id(d) not in paired]
+    by_path = {d.relpath: d for d in lone_after}
+    by_text = {_norm(d.text): d for d in reversed(lone_after)}
+    by_title: dict[tuple[str | None, str], Document] = {}
+    for doc in reversed(lone_after):
+        if doc.fm_ok:
+            by_title[(doc.type, doc.title.strip().casefold())] = doc
+    taken: set[int] = set()
+    pending: list[Document] = []
+    for prev in lone_before:
+        match = by_path.get(prev.relpath)
+        if match is None or id(match) in taken or not same_document(prev, match):
+            match = by_text.get(_norm(prev.text))
+        if (match is None or id(match) in taken) and prev.fm_ok:
+            match = by_title.get((prev.type, prev.title.strip().casefold()))
+        if match is not None and id(match) not in taken:
+            change._pair(prev, match)
+            taken.add(id(match))
+        else:
+            pending.append(prev)
+    change.deleted = [d for d in pending
+                      if not (d.id and d.id in change.after_by_id)]
+    return change
+
+
+def load_before(kb: KnowledgeBase, ref: str) -> list[Document]:
+    """The documents at ``ref``; those unchanged in the working tree are the
+    working tree's own (already parsed) documents."""
+    files = read_tree(kb.root, ref, kb.config)
+    current = {d.relpath: d for d in kb.documents}
+    by_text: dict[str, Document] = {}
+    for doc in kb.documents:
+        by_text.setdefault(doc.text, doc)
+    out: list[Document] = []
+    for relpath, data in sorted(files.items()):
+        text = data.decode("utf-8-sig", "replace")
+        same = current.get(relpath)
+        if same is not None and same.text and text == same.text:
+            out.append(same)
+            continue
+        moved = by_text.get(text) if text else None
+        if moved is not None:
+            out.append(dataclasses.replace(moved, relpath=relpath, path=kb.root / relpath))
+            continue
+        out.append(_before_document(kb.root, relpath, data, kb.config))
+    return out
+
+
+@dataclass
+class HistoryContext(Context):
+    """The context of a history rule: the usual one plus the :class:`Change`."""
+
+    change: Change | None = None
+
+
+def history_rules() -> list[Rule]:
+    """The registered rules that compare with a git revision (scope ``history``)."""
+    from .rules import REGISTRY
+
+    return [r for r in REGISTRY.values() if r.scope == "history"]
+
+
+def check_against(kb: KnowledgeBase, ref: str, today: dt.date | None = None) -> list[Problem]:
+    """Every history-rule problem of ``kb`` against git revision ``ref``, sorted.
+
+    Raises :class:`GitError` when the revision cannot be read.
+    """
+    from .linter import _waived, one_line
+
+    today = today or dt.date.today()
+    change = compare(ref, load_before(kb, ref), kb.documents)
+    subjects = [*kb.documents, *change.deleted]
+    problems: list[Problem] = []
+    for rule in history_rules():
+        level = kb.config.level(rule.id, rule.level)
+        if level == "off":
+            continue
+        ctx = HistoryContext(kb=kb, config=kb.config, today=today,
+                             options=kb.config.rule_options(rule.id), change=change)
+        for doc in subjects:
+            if rule.id in _waived(doc):
+                continue
+            for finding in rule.check(doc, ctx):
+                target = finding.doc or doc
+                problems.append(Problem(target.relpath, finding.line, finding.column, rule.id,
+                                        finding.level or level, one_line(finding.message)))
+    return sorted(set(problems))
+
+
+def int_value(doc: Document, key: str) -> int | None:
+    value = doc.meta.get(key) if doc.fm_ok else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def lifecycle_only(before: Document, after: Document) -> bool:
+    """True when an approved document was only retired (superseded or withdrawn)
+    or confirmed at review (review_due), with the body and every other field
+    unchanged: that needs no new revision."""
+    if _norm(before.body) != _norm(after.body):
+        return False
+    keys = set(before.meta) | set(after.meta)
+    changed = {k for k in keys if before.meta.get(k) != after.meta.get(k)}
+    if not changed <= LIFECYCLE_KEYS:
+        return False
+    return "status" not in changed or after.status in ("superseded", "withdrawn")
+
+
+__all__ = ["CONTROLLED", "Change", "GitError", "HistoryContext", "check_against", "compare",
+           "fetch_hint", "history_rules", "int_value", "lifecycle_only", "load_before",
+           "read_tree", "same_document"]

@@ -1,0 +1,98 @@
+"""``safetykb pdf``: printed sheets and print packs from the command line.
+
+    safetykb pdf [ID...] [-o DIR] [--pack workstation|area] [--root DIR]
+
+Without ids: every approved checklist and action (what the build publishes).
+With ids: those documents whatever their status; a draft, superseded or
+withdrawn one prints with a diagonal watermark. A checklist that does not fit
+one page is reported (PR001) and not written. Exit 0 when every sheet was
+written, 1 when one could not be (overflow), 2 for bad usage or configuration
+(unknown id, a procedure, bad ``print:`` settings, no CJK font).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..config import ConfigError, load_config
+from ..loader import load_kb
+from ..rules import default_levels
+from .fonts import FontError
+from .layout import PrintSettings, layout_sheet
+from .publish import (
+    PRINTABLE,
+    git_commit,
+    is_printable,
+    published,
+    site_url_warning,
+)
+from .render import render_sheet
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def run(root: Path, ids: list[str], out_dir: Path, pack: str | None,
+        echo: Callable[[str], None]) -> int:
+    """Make the sheets (or packs); report on ``echo``; return the exit code."""
+    try:
+        config = load_config(root, default_levels())
+        settings = PrintSettings.from_config(config)
+    except ConfigError as exc:
+        echo(f"safetykb: configuration error: {exc}")
+        return EXIT_USAGE
+    kb = load_kb(root, config)
+    commit = git_commit(root)
+    warning = site_url_warning(kb)
+    if warning:
+        echo(f"safetykb: warning: {warning}")
+    if pack is not None:
+        if ids:
+            echo("safetykb: --pack makes packs of every approved sheet; give no ids")
+            return EXIT_USAGE
+        from .packs import write_packs
+
+        try:
+            written = write_packs(kb, out_dir, pack, commit)
+        except FontError as exc:
+            echo(f"safetykb: {exc}")
+            return EXIT_USAGE
+        for target in written.values():
+            echo(f"wrote {target}")
+        if not written:
+            echo(f"safetykb: no approved checklist or action has a {pack}")
+        return EXIT_OK
+    by_id = kb.by_id()
+    if ids:
+        docs = []
+        for doc_id in ids:
+            doc = by_id.get(doc_id)
+            if doc is None:
+                echo(f"safetykb: unknown id {doc_id!r}")
+                return EXIT_USAGE
+            if doc.type not in PRINTABLE or not is_printable(doc):
+                echo(f"safetykb: {doc_id} is a {doc.type}: only checklists and actions "
+                     "print as sheets (procedures print from the browser)")
+                return EXIT_USAGE
+            docs.append(doc)
+    else:
+        docs = published(kb)
+    status = EXIT_OK
+    for doc in docs:
+        try:
+            sheet = layout_sheet(doc, config, commit=commit, root=root, settings=settings)
+        except FontError as exc:
+            echo(f"safetykb: {exc}")
+            return EXIT_USAGE
+        if sheet.overflow_lines:
+            echo(f"{doc.relpath}:{sheet.overflow_line}:1: error PR001 {doc.relpath} does not "
+                 f"fit on one {settings.paper} page at the minimum font size "
+                 f"{settings.min_font_size:g} pt: {sheet.overflow_lines} line(s) over; "
+                 "not printed")
+            status = EXIT_PROBLEMS
+            continue
+        target = out_dir / f"{doc.id}.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(render_sheet(sheet))
+        echo(f"wrote {target}")
+    return status

@@ -1,0 +1,133 @@
+"""What a printed sheet shows, taken from a loaded :class:`Document`.
+
+Sheets are plain text: inline Markdown (emphasis, code, links, raw HTML tags)
+is reduced to its words. Nothing here re-reads files.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from ..model import Document
+
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
+_EM = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)\*(?!\w)")
+_SPACE = re.compile(r"\s+")
+_KEY_POINT = re.compile(r"^(?:key\s*points?|要点|关键点|操作要点)\s*[:：]\s*", re.I)
+_HAZARD = re.compile(r"^(?:hazards?|危险|危害|风险|危险点)\s*[:：]\s*", re.I)
+_BLOCK_START = re.compile(r"^\s*(?:#|[-*+]\s|\d+[.)]\s|\||```|~~~|<)")
+
+
+def plain(markdown: str) -> str:
+    """The words of one line of inline Markdown."""
+    text = _IMAGE.sub(r"\1", markdown)
+    text = _LINK.sub(r"\1", text)
+    text = _REF_LINK.sub(r"\1", text)
+    text = _TAG.sub("", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _EM.sub(r"\1", text)
+    text = text.replace("`", "").replace("\\", "")
+    return _SPACE.sub(" ", html.unescape(text)).strip()
+
+
+@dataclass
+class SheetItem:
+    text: str
+    line: int
+    critical: bool = False
+
+
+@dataclass
+class PausePoint:
+    title: str
+    line: int
+    items: list[SheetItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Step:
+    number: int
+    text: str
+    line: int
+    key_point: str = ""
+    hazard: str = ""
+
+
+def intro(doc: Document) -> list[str]:
+    """Paragraphs between the title and the first ``##`` heading."""
+    end = doc.sections[0].line if doc.sections else doc.body_line + doc.body.count("\n") + 1
+    lines = doc.body.split("\n")[: max(0, end - doc.body_line)]
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for raw in [*lines, ""]:
+        line = raw.strip()
+        if line.startswith(">"):
+            line = line.lstrip("> ").strip()
+        if not line or _BLOCK_START.match(raw):
+            if current:
+                paragraphs.append(plain(" ".join(current)))
+                current = []
+            continue
+        current.append(line)
+    return [p for p in paragraphs if p]
+
+
+def pause_points(doc: Document) -> list[PausePoint]:
+    """The checklist's pause points with their items (and loose paragraphs as notes)."""
+    out: list[PausePoint] = []
+    if doc.preamble_items:
+        out.append(PausePoint("", doc.preamble_items[0].line,
+                              [SheetItem(plain(i.text), i.line, i.critical)
+                               for i in doc.preamble_items]))
+    for section in doc.sections:
+        out.append(PausePoint(plain(section.title), section.line,
+                              [SheetItem(plain(i.text), i.line, i.critical)
+                               for i in section.items],
+                              [plain(t) for t, _ in section.paragraphs if plain(t)]))
+    return out
+
+
+def steps(doc: Document, section_title: str | None) -> list[Step]:
+    """The numbered steps of an action, each with its key point and hazard."""
+    section = doc.section(section_title) if section_title else None
+    if section is None:
+        return []
+    out: list[Step] = []
+    for block in section.lists:
+        if not block.ordered:
+            continue
+        for entry in block.items:
+            step = Step(len(out) + 1, plain(entry.text), entry.line)
+            extra: list[str] = []
+            for child, _ in entry.children:
+                text = plain(child)
+                if _KEY_POINT.match(text):
+                    step.key_point = _join(step.key_point, _KEY_POINT.sub("", text))
+                elif _HAZARD.match(text):
+                    step.hazard = _join(step.hazard, _HAZARD.sub("", text))
+                elif text:
+                    extra.append(text)
+            if extra:
+                step.text = " ".join([step.text, *extra])
+            out.append(step)
+    return out
+
+
+def bullets(doc: Document, *titles: str) -> list[str]:
+    """Entries of the lists (or the paragraphs) of the first section named ``titles``."""
+    section = doc.section(*titles)
+    if section is None:
+        return []
+    entries = [plain(e.text) for block in section.lists for e in block.items]
+    return [e for e in entries if e] or [plain(t) for t, _ in section.paragraphs if plain(t)]
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a} {b}".strip()

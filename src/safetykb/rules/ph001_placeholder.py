@@ -1,0 +1,108 @@
+"""An approved document must not hold placeholder text.
+
+Reason: "TODO", "TBD" or "待补充" in a document in force means a step, a
+hazard or a responsibility was never written, and the reader at the machine
+cannot tell. Drafts may hold placeholders; an approved document may not
+(superseded and withdrawn documents are no longer read as instructions and are
+not checked). Front-matter values and the body are searched; code blocks are
+not. Upper-case words (TODO, TBD, TBC, FIXME, XXX) are matched exactly, other
+Latin words and phrases as whole words in any case, Chinese phrases anywhere.
+The list is ``rules: PH001: words`` in ``safetykb.yml``.
+
+Failing example::
+
+    status: approved
+    ...
+    ## Emergency
+
+    TODO: write this section.
+
+Passing example::
+
+    status: approved
+    ...
+    ## Emergency
+
+    Press the emergency stop and call the shift supervisor on 2222.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..model import Document
+from .base import Context, Finding
+
+ID = "PH001"
+NAME = "placeholder"
+DESCRIPTION = "An approved document holds placeholder text (TODO, TBD, 待补充 ...)."
+LEVEL = "error"
+SCOPE = "document"
+
+OPTIONS: dict[str, Any] = {
+    "words": ["TODO", "TBD", "TBC", "FIXME", "XXX", "write this section", "lorem ipsum",
+              "to be completed", "待补充", "待定", "待完善", "此处填写"],
+}
+
+_cache: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for ``words``: upper-case words exactly, other Latin words
+    whole and in any case, non-Latin phrases as substrings."""
+    if words not in _cache:
+        parts = []
+        for word in words:
+            if not word.strip():
+                continue
+            escaped = re.escape(word.strip()).replace(r"\ ", r"\s+")
+            if word.isascii():
+                exact = word.isupper()
+                body = escaped if exact else f"(?i:{escaped})"
+                parts.append(rf"(?<![A-Za-z0-9_]){body}(?![A-Za-z0-9_])")
+            else:
+                parts.append(escaped)
+        _cache[words] = re.compile("|".join(parts) or r"(?!)")
+    return _cache[words]
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string in a front-matter value, also inside lists and mappings."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(reversed([v for kv in item.items() for v in kv]))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    if not doc.fm_ok or doc.status != "approved":
+        return
+    words = tuple(str(w) for w in ctx.options.get("words", OPTIONS["words"]) or ())
+    rx = pattern(words)
+    advice = "an approved document must be complete: write the text, or set status: draft"
+    for key, value in doc.meta.items():
+        for text in strings(value):
+            match = rx.search(text)
+            if match:
+                yield Finding(doc.line_of(key), f"placeholder {match.group(0)!r} in field "
+                                                f"'{key}' ({_shown(text)}): {advice}")
+                break
+    for number, line in enumerate(doc.body.split("\n"), start=doc.body_line):
+        if number in doc.code_lines:
+            continue
+        match = rx.search(line)
+        if match:
+            yield Finding(number, f"placeholder {match.group(0)!r} in "
+                                  f"{_shown(line.strip())}: {advice}",
+                          column=match.start() + 1)

@@ -1,0 +1,169 @@
+"""The HTML sanitiser every published document body passes through.
+
+The rules (HT001, LK001) give early, friendly messages about unsafe HTML and
+URLs; this module is the guarantee. Every document page's body HTML is
+cleaned by nh3 (a binding to the Ammonia sanitiser, built on the html5ever
+parser that browsers' parsing rules are written down in) with the project's
+allowlist, after rendering and before anything is written. Whatever a parser
+difference, an escape trick or a rule's blind spot lets through, a browser
+never sees a tag, attribute or URL outside the allowlist.
+
+A page that would *lose* content to the sanitiser is not published quietly
+without it: :func:`sanitize` returns what was removed, and the build fails
+naming the document. Comments are dropped silently (they are invisible).
+"""
+
+from __future__ import annotations
+
+import difflib
+import html as htmllib
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import nh3
+
+#: Tags that Markdown itself produces for a document body.
+MARKDOWN_TAGS = frozenset({
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "img", "code", "pre",
+    "em", "strong", "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td",
+    "input", "div", "span",
+})
+#: Never allowed, whatever ``html.allowed_tags`` says (HT001 explains why).
+NEVER = frozenset({"script", "style", "iframe", "frame", "frameset", "object", "embed",
+                   "applet", "form", "button", "textarea", "select", "option", "meta",
+                   "link", "base", "svg", "math", "template", "portal", "noscript",
+                   "audio", "video", "source", "track", "picture", "canvas", "dialog"})
+
+_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "style", "scope"},
+    "ol": {"start"},
+    "input": {"type", "checked", "disabled"},
+    "details": {"open"},
+    "abbr": set(),
+}
+_SCHEMES = {"http", "https", "mailto", "tel"}
+#: Class names the site's own chrome uses: a document that wrote them could
+#: dress body text up as a status badge or an overlay.
+_RESERVED_CLASS = re.compile(r"^(?:md-|skb-|__|task-list|admonition|contains-task)")
+#: Classes the renderer itself writes into a body.
+_RENDERER_CLASSES = frozenset({"skb-critical", "task-list-item", "task-list-item-checkbox",
+                               "contains-task-list", "admonition", "admonition-title",
+                               "note", "tip", "warning", "danger", "info", "important",
+                               "caution", "attention", "hint", "error", "abstract", "example",
+                               "question", "quote", "success", "failure", "bug", "todo"})
+_TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center)\s*;?\s*$", re.I)
+_EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+_SPACE = re.compile(r"\s+")
+
+
+def _filter(tag: str, attr: str, value: str) -> str | None:
+    if attr == "class":
+        kept = [c for c in value.split()
+                if c in _RENDERER_CLASSES or not _RESERVED_CLASS.match(c)
+                or (c.startswith("language-") and tag == "code")]
+        return " ".join(kept) if kept else None
+    if attr == "style":
+        # Only table-cell alignment, which Markdown tables produce.
+        return value if _TEXT_ALIGN.match(value) else None
+    if tag == "img" and attr == "src" and _EXTERNAL.match(value):
+        # The site needs no internet; a remote image is also a tracking pixel.
+        return None
+    if tag == "input" and attr == "type":
+        return value if value == "checkbox" else None
+    return value
+
+
+@dataclass(frozen=True)
+class Sanitised:
+    """The clean HTML and what the sanitiser removed (empty when nothing)."""
+
+    html: str
+    removed: tuple[str, ...]
+
+
+def allowed_tags(extra: frozenset[str]) -> set[str]:
+    return set((MARKDOWN_TAGS | extra) - NEVER)
+
+
+def sanitize(body_html: str, extra_tags: frozenset[str] = frozenset()) -> Sanitised:
+    """Clean ``body_html`` with the allowlist (Markdown's own tags plus
+    ``extra_tags`` from ``html.allowed_tags``) and say what was lost."""
+    tags = allowed_tags(extra_tags)
+    attributes = {tag: set(attrs) for tag, attrs in _ATTRIBUTES.items() if tag in tags or
+                  tag == "*"}
+    clean = nh3.clean(body_html, tags=tags, attributes=attributes, url_schemes=_SCHEMES,
+                      attribute_filter=_filter, link_rel=None, strip_comments=True,
+                      clean_content_tags={"script", "style", "noscript", "template"})
+    return Sanitised(clean, tuple(_lost(body_html, clean)))
+
+
+class _Events(HTMLParser):
+    """Start tags with their attributes, and visible text, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[str, ...]] = []
+        self._text: list[str] = []
+
+    def _flush(self) -> None:
+        text = _SPACE.sub(" ", "".join(self._text)).strip()
+        if text:
+            self.events.append(("text", text))
+        self._text = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._flush()
+        shown = tuple(sorted(f"{k}={v or ''}" for k, v in attrs if k != "rel"))
+        self.events.append(("tag", tag, *shown))
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        self._flush()
+
+    def handle_data(self, data: str) -> None:
+        self._text.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def _events(text: str) -> list[tuple[str, ...]]:
+    parser = _Events()
+    parser.feed(text)
+    parser.close()
+    return parser.events
+
+
+def _show(event: tuple[str, ...]) -> str:
+    if event[0] == "text":
+        return f"text {event[1][:60]!r}"
+    attrs = " ".join(event[2:])
+    return f"<{event[1]}{' ' + attrs if attrs else ''}>"[:100]
+
+
+def _lost(before: str, after: str) -> list[str]:
+    """What ``after`` lacks of ``before``, as short descriptions (at most 5)."""
+    old, new = _events(before), _events(after)
+    if old == new:
+        return []
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, i1, i2, _j1, _j2 in matcher.get_opcodes():
+        if op in ("delete", "replace"):
+            out += [f"removed {_show(e)}" for e in old[i1:i2]]
+        if len(out) >= 5:
+            break
+    # Tags the parser only adds (an implied <tbody>) lose nothing.
+    return out[:5]
+
+
+def escape(value: object) -> str:
+    """Text for HTML, attribute values included."""
+    return htmllib.escape(str(value), quote=True)

@@ -1,0 +1,225 @@
+"""MkDocs plugin: a thin adapter between MkDocs and the safetykb core.
+
+All logic (loading, checking, rendering, sanitising, what is published) lives
+in the ``safetykb`` package; this class hands its results to MkDocs through
+MkDocs' public plugin API, with its state on the instance.
+
+- ``on_startup``: remembers whether this is ``mkdocs serve`` (drafts are
+  shown, marked, so that authors can preview them).
+- ``on_config``: loads and checks the knowledge base; any error fails the
+  build with the same ``path:line:col: level RULE-ID message`` lines as
+  ``safetykb check``.
+- ``on_files``: publishes the documents, their attachments and the generated
+  reference pages as files (``File.generated``).
+- ``on_nav`` / ``on_page_markdown``: titles and search settings from the
+  core, set as data (never as front-matter text a document could disturb),
+  titles HTML-escaped (MkDocs' templates do not escape).
+- ``on_page_content``: the body is the core's sanitised HTML (Python-Markdown
+  never renders a controlled document); a page the sanitiser would cut, or
+  whose structure differs from the checked document, fails the build.
+- ``on_post_page``: the header block goes where this build's secret marker
+  stands (a document cannot write it: comments are sanitised away, and the
+  marker changes every build); ``<html lang>`` follows the document.
+- ``on_post_build``: unpublished pages leave ``sitemap.xml``; the search
+  index is verified to hold no page that must not be searched.
+- ``on_serve``: also watch the content folders and ``safetykb.yml``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from safetykb.config import CONFIG_NAME, ConfigError
+from safetykb.crosscheck import mismatch
+from safetykb.linter import check_paths
+from safetykb.links import attachments, page_dir
+from safetykb.model import KnowledgeBase
+from safetykb.site import SitePage, site_pages
+
+log = get_plugin_logger(__name__)
+
+_HTML_LANG = re.compile(r'<html lang="[^"]*"')
+_SITEMAP_URL = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
+
+
+class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
+    """``plugins: [safetykb]`` in ``mkdocs.yml``."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, SitePage] = {}
+        self.kb: KnowledgeBase | None = None
+        self.root = Path(".")
+        self.preview = False
+        self.watch: list[Path] = []
+        # Where the header block goes; unknown to any document.
+        self.marker = f"<!--safetykb-header-{secrets.token_hex(12)}-->"
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.preview = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path).parent
+        if not config.use_directory_urls:
+            raise PluginError("safetykb: pages link to each other with directory URLs; "
+                              "remove use_directory_urls: false from mkdocs.yml")
+        started = time.perf_counter()
+        try:
+            kb, problems = check_paths(self.root, cache=True)
+        except ConfigError as exc:
+            raise PluginError(f"safetykb: configuration error: {exc}") from None
+        for problem in problems:
+            print(problem.format_text(), file=sys.stderr)
+        errors = sum(p.level == "error" for p in problems)
+        if errors:
+            raise PluginError(f"safetykb: {errors} error(s) in the knowledge base; "
+                              "nothing was built")
+        log.info(f"{len(kb.documents)} documents checked in "
+                 f"{time.perf_counter() - started:.2f} s")
+        self.kb = kb
+        drafts = True if self.preview else None
+        self.pages = {page.uri: page for page in site_pages(kb, drafts=drafts)}
+        self.watch = [p for p in [*(self.root / d for d in kb.config.content_dirs),
+                                  self.root / CONFIG_NAME] if p.exists()]
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        root = self.root.resolve()
+        docs_prefix = Path(config.docs_dir).resolve().relative_to(root).as_posix() \
+            if Path(config.docs_dir).resolve().is_relative_to(root) else config.docs_dir
+        for file in files.documentation_pages():
+            file.edit_uri = quote(f"{docs_prefix}/{file.src_uri}")
+        for page in self.pages.values():
+            if files.get_file_from_path(page.uri) is not None:
+                raise PluginError(f"safetykb: {page.uri} exists in {docs_prefix}/ and is also "
+                                  "published from the knowledge base; rename one")
+            inclusion = InclusionLevel.INCLUDED if page.listed else InclusionLevel.NOT_IN_NAV
+            if page.source is not None:
+                file = File.generated(config, page.uri, abs_src_path=str(page.source),
+                                      inclusion=inclusion)
+            else:
+                file = File.generated(config, page.uri, content="", inclusion=inclusion)
+            file.edit_uri = quote(page.edit_path) if page.edit_path else None
+            files.append(file)
+        assert self.kb is not None
+        for relpath in sorted(attachments(self.kb, set(self.pages))):
+            if files.get_file_from_path(relpath) is None:
+                files.append(File.generated(config, relpath, abs_src_path=str(root / relpath)))
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        for page in nav.pages:
+            ours = self.pages.get(page.file.src_uri)
+            if ours is not None:
+                page.title = html.escape(ours.title)
+        return nav
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        # The core renders the body; MkDocs' Markdown engine gets nothing to read.
+        return "" if page.file.src_uri in self.pages else None
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        if ours is None:
+            return markdown
+        # Set as data after MkDocs read the (empty) source: nothing a document
+        # writes can switch search exclusion off or change the title.
+        page.meta = {"title": html.escape(ours.title)}
+        if ours.searchable:
+            page.meta["search"] = {"boost": ours.boost}
+            if ours.search_keys:
+                page.meta["tags"] = ours.search_keys
+        else:
+            page.meta["search"] = {"exclude": True}
+        return ""
+
+    def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        if ours is None:
+            return html_text
+        rendered = ours.render()
+        where = ours.edit_path or ours.uri
+        if rendered.removed:
+            raise PluginError(f"safetykb: {where}: the published page would lose content to "
+                              f"the HTML sanitiser ({'; '.join(rendered.removed)}); remove it "
+                              "from the document (HT001 lists what is allowed)")
+        if ours.doc_id is not None and self.kb is not None:
+            doc = self.kb.by_path().get(ours.uri)
+            problem = mismatch(doc, rendered.html) if doc is not None else None
+            if problem:
+                raise PluginError(f"safetykb: {where}: the published page differs from the "
+                                  f"checked document: {problem}")
+        page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
+        return (self.marker if ours.source is not None else "") + rendered.html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        ours = self.pages.get(page.file.src_uri)
+        if ours is None:
+            return output
+        if ours.lang != config.theme.get("language", "en"):
+            output = _HTML_LANG.sub(f'<html lang="{html.escape(ours.lang)}"', output, count=1)
+        if ours.source is None:
+            return output
+        if output.count(self.marker) != 1:
+            raise PluginError(f"safetykb: {ours.uri}: the header block has no unique place "
+                              "in the page")
+        return output.replace(self.marker, ours.header(), 1)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site = Path(config.site_dir)
+        hidden = {page_dir(p.uri) for p in self.pages.values() if not p.searchable}
+        _prune_sitemap(site / "sitemap.xml", hidden, config.site_url or "")
+        index = site / "search" / "search_index.json"
+        if index.is_file():
+            data: dict[str, Any] = json.loads(index.read_text("utf-8"))
+            for entry in data.get("docs", []):
+                location = str(entry.get("location", "")).split("#", 1)[0]
+                if location in hidden:
+                    raise PluginError(f"safetykb: the search index holds {location}, a page "
+                                      "that must not be searched (superseded, withdrawn or "
+                                      "draft); nothing was published")
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        for path in self.watch:
+            server.watch(str(path))
+        return server
+
+
+def _prune_sitemap(path: Path, hidden: set[str], site_url: str) -> None:
+    """Drop pages that are not in force from ``sitemap.xml`` (crawlers and
+    intranet search appliances read it)."""
+    if not path.is_file() or not hidden:
+        return
+    text = path.read_text("utf-8")
+    base = site_url.rstrip("/") + "/" if site_url else ""
+
+    def keep(match: re.Match[str]) -> str:
+        loc = html.unescape(match.group(1))
+        rel = loc[len(base):] if base and loc.startswith(base) else loc.lstrip("/")
+        return "" if rel in hidden else match.group(0)
+
+    pruned = _SITEMAP_URL.sub(keep, text)
+    if pruned != text:
+        path.write_text(pruned, "utf-8")
+        gz = path.with_name("sitemap.xml.gz")
+        if gz.is_file():
+            import gzip
+
+            gz.write_bytes(gzip.compress(pruned.encode("utf-8"), mtime=0))

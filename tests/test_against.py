@@ -1,0 +1,253 @@
+"""``safetykb check --against REF`` on real git repositories with real commits.
+
+Each folder ``tests/fixtures/against/<case>/`` holds the knowledge base as it
+was at the base (``before/``) and as the change leaves it (``after/``). The
+test commits ``before`` on ``main``, commits ``after`` on a branch and checks
+the branch against ``main``: the history rules (GC…) must report exactly the
+lines marked ``{RULE-ID}`` in ``after/`` (and, for deleted files, the lines in
+``after/expected.txt``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO, TODAY, materialise
+from safetykb.config import load_config
+from safetykb.gitcontrol import GitError, check_against, history_rules
+from safetykb.loader import load_kb
+from safetykb.rules import default_levels
+
+AGAINST = FIXTURES / "against"
+CASES = sorted(p for p in AGAINST.iterdir() if p.is_dir())
+ENV = {**os.environ, "GIT_AUTHOR_NAME": "Safety Engineer", "GIT_AUTHOR_EMAIL": "se@example.org",
+       "GIT_COMMITTER_NAME": "Safety Engineer", "GIT_COMMITTER_EMAIL": "se@example.org",
+       "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(repo: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=repo, env=ENV, capture_output=True, text=True)
+    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
+    return result.stdout
+
+
+def init_repo(repo: Path) -> None:
+    repo.mkdir(parents=True, exist_ok=True)
+    git(repo, "init", "-q", "-b", "main")
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--allow-empty", "-m", message)
+
+
+def replace_tree(repo: Path, source: Path) -> set[tuple[str, int, str]]:
+    """Make the work tree of ``repo`` hold exactly the (unmarked) files of ``source``."""
+    for entry in repo.iterdir():
+        if entry.name != ".git":
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    return materialise(source, repo)
+
+
+def safetykb(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "safetykb.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, env=ENV)
+
+
+def history_problems(root: Path, ref: str = "main") -> set[tuple[str, int, str]]:
+    kb = load_kb(root, load_config(root, default_levels()))
+    return {(p.path, p.line, p.rule) for p in check_against(kb, ref, TODAY)}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[p.name for p in CASES])
+def test_case(case: Path, tmp_path: Path) -> None:
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, case / "before")
+    commit_all(repo, "base")
+    git(repo, "checkout", "-q", "-b", "change")
+    expected = replace_tree(repo, case / "after")
+    commit_all(repo, "the change")
+    found = history_problems(repo)
+    assert found == expected, (
+        f"\nmissing: {sorted(expected - found)}\nunexpected: {sorted(found - expected)}")
+
+
+def test_every_history_rule_has_a_failing_case() -> None:
+    from conftest import expected_rules
+
+    marked = set().union(*(expected_rules(case / "after") for case in CASES))
+    missing = sorted({r.id for r in history_rules()} - marked)
+    assert not missing, f"history rules with no failing case: {missing}"
+
+
+def test_history_rules_do_not_run_without_against(tmp_path: Path) -> None:
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    commit_all(repo, "base")
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "after")
+    result = safetykb("check", "--today", TODAY.isoformat(), cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "GC001" not in result.stdout
+
+
+def test_cli_reports_the_rule_with_path_and_line(tmp_path: Path) -> None:
+    """Uncommitted edits count too: the work tree is compared, not HEAD."""
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    commit_all(repo, "base")
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "after")
+    result = safetykb("check", "--against", "main", "--today", TODAY.isoformat(), cwd=repo)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("procedures/hd/proc-hd-001.md:5:1: error GC001 "), result.stdout
+    assert "expected 3" in result.stdout
+    github = safetykb("check", "--against", "main", "--format", "github",
+                      "--today", TODAY.isoformat(), cwd=repo)
+    assert "::error file=procedures/hd/proc-hd-001.md,line=5,col=1,title=GC001::" \
+        in github.stdout
+
+
+def test_waiver_silences_a_history_rule(tmp_path: Path) -> None:
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    commit_all(repo, "base")
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "after")
+    path = repo / "procedures/hd/proc-hd-001.md"
+    path.write_text(path.read_text("utf-8").replace(
+        "---\n\n", 'waivers: [{rule: GC001, reason: "typo only, MOC-2026-3"}]\n---\n\n', 1),
+        "utf-8")
+    assert history_problems(repo) == set()
+
+
+@pytest.mark.parametrize("ref", ["no-such-branch", "origin/main", "0" * 40])
+def test_missing_ref_is_exit_2_with_how_to_fetch(tmp_path: Path, ref: str) -> None:
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    commit_all(repo, "base")
+    result = safetykb("check", "--against", ref, cwd=repo)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    branch = ref.removeprefix("origin/")
+    assert f"git fetch --depth=1 origin {branch}" in result.stderr, result.stderr
+
+
+def test_not_a_repository_is_exit_2(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    materialise(AGAINST / "GC001-body-changed" / "after", kb)
+    env_ceiling = {**ENV, "GIT_CEILING_DIRECTORIES": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "safetykb.cli", "check", "--against", "main"],
+                            cwd=kb, capture_output=True, text=True, env=env_ceiling)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "not in a git repository" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_shallow_clone_after_fetching_the_base(tmp_path: Path) -> None:
+    """CI: a depth-1 clone of the pull request's branch knows nothing of main
+    until the base is fetched; then the comparison works."""
+    origin = tmp_path / "origin"
+    init_repo(origin)
+    replace_tree(origin, AGAINST / "GC001-body-changed" / "before")
+    commit_all(origin, "base 1")
+    (origin / "procedures/hd/notes.txt").write_text("not a document\n", "utf-8")
+    commit_all(origin, "base 2")
+    git(origin, "checkout", "-q", "-b", "change")
+    replace_tree(origin, AGAINST / "GC001-body-changed" / "after")
+    commit_all(origin, "the change")
+    # What actions/checkout does: a remote with the default refspec, one commit.
+    work = tmp_path / "work"
+    init_repo(work)
+    git(work, "remote", "add", "origin", origin.as_uri())
+    git(work, "fetch", "-q", "--depth=1", "origin", "change")
+    git(work, "checkout", "-q", "-b", "change", "FETCH_HEAD")
+    assert git(work, "rev-parse", "--is-shallow-repository").strip() == "true"
+    missing = safetykb("check", "--against", "origin/main", cwd=work)
+    assert missing.returncode == 2
+    assert "git fetch --depth=1 origin main" in missing.stderr
+    git(work, "fetch", "-q", "--depth=1", "origin", "main")
+    assert git(work, "rev-parse", "--is-shallow-repository").strip() == "true"
+    result = safetykb("check", "--against", "origin/main", "--today", TODAY.isoformat(), cwd=work)
+    assert result.returncode == 1, result.stderr
+    assert "procedures/hd/proc-hd-001.md:5:1: error GC001" in result.stdout
+
+
+def test_git_rename_is_the_same_document(tmp_path: Path) -> None:
+    """``git mv`` to another folder keeps the document: no deletion is reported,
+    and an unraised revision is reported at the new path."""
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, AGAINST / "GC004-ids-swapped" / "before")
+    commit_all(repo, "base")
+    git(repo, "checkout", "-q", "-b", "change")
+    (repo / "procedures/archive").mkdir()
+    git(repo, "mv", "procedures/hd/proc-hd-002.md", "procedures/archive/permit.md")
+    commit_all(repo, "move")
+    assert history_problems(repo) == set()
+    moved = repo / "procedures/archive/permit.md"
+    moved.write_text(moved.read_text("utf-8").replace("Apply for", "Ask for"), "utf-8")
+    commit_all(repo, "edit")
+    assert history_problems(repo) == {("procedures/archive/permit.md", 5, "GC001")}
+
+
+def test_knowledge_base_in_a_subfolder_and_odd_file_names(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    kb = repo / "safety kb"
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    (repo / "procedures").rename(tmp_path / "moved")
+    kb.mkdir()
+    shutil.move(str(tmp_path / "moved"), kb / "procedures")
+    shutil.move(str(repo / "safetykb.yml"), kb / "safetykb.yml")
+    odd = kb / "procedures/hd/proc hd \u00e9 \"001\".md"
+    (kb / "procedures/hd/proc-hd-001.md").rename(odd)
+    commit_all(repo, "base")
+    odd.write_text(odd.read_text("utf-8").replace("team leader", "shift supervisor"), "utf-8")
+    assert history_problems(kb) == {(odd.relative_to(kb).as_posix(), 5, "GC001")}
+
+
+def test_the_repository_itself_against_its_own_head(tmp_path: Path) -> None:
+    """The task's acceptance check: a clone of this repository, a throwaway
+    commit editing an approved procedure without raising its revision."""
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth=1", REPO.as_uri(), str(clone))
+    git(clone, "checkout", "-q", "-b", "throwaway")
+    kb = load_kb(clone, load_config(clone, default_levels()))
+    approved = next(d for d in kb.documents if d.status == "approved" and d.type == "procedure")
+    approved.path.write_text(approved.text.replace("## Purpose\n", "## Purpose\n\nEdited.\n", 1),
+                             "utf-8")
+    commit_all(clone, "throwaway edit")
+    result = safetykb("check", "--against", "origin/HEAD", cwd=clone)
+    assert result.returncode == 1, result.stderr
+    assert f"{approved.relpath}:{approved.line_of('revision')}:1: error GC001" in result.stdout
+
+
+def test_two_thousand_documents_in_seconds(tmp_path: Path) -> None:
+    """Reading the tree at REF costs two git processes whatever the size
+    (5000 documents: benchmarks/run.py --only against)."""
+    from safetykb.synth import generate
+
+    repo = tmp_path / "big"
+    generate(repo, 2000)
+    init_repo(repo)
+    commit_all(repo, "base")
+    kb = load_kb(repo, load_config(repo, default_levels()))
+    started = time.perf_counter()
+    with pytest.raises(GitError):
+        check_against(kb, "no-such-ref", TODAY)
+    problems = check_against(kb, "main", TODAY)
+    elapsed = time.perf_counter() - started
+    assert problems == []
+    assert elapsed < 3, elapsed

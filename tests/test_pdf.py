@@ -1,0 +1,309 @@
+"""Printed sheets, end to end: real PDFs written by the code under test, read
+back with pypdf, rendered with pdfium and their QR codes decoded with zxing.
+
+The knowledge base is ``tests/fixtures/pdf/kb`` (copied per test): English
+read-do and inspection checklists, a Chinese checklist, an action, a draft and
+a superseded checklist.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import FIXTURES
+from safetykb.config import load_config
+from safetykb.loader import load_kb
+from safetykb.model import KnowledgeBase
+from safetykb.pdf import FontError, publish_sheets, sheet_href
+from safetykb.pdf.fonts import find_cjk_font
+from safetykb.pdf.layout import PAPERS, layout_sheet
+from safetykb.pdf.render import render_sheet
+from safetykb.rules import default_levels
+
+KB = FIXTURES / "pdf" / "kb"
+SITE = "https://kb.example.com/safety/"
+needs_cjk = pytest.mark.skipif(find_cjk_font("") is None,
+                               reason="no CJK font: apt-get install fonts-wqy-microhei")
+
+
+@pytest.fixture
+def kb_root(tmp_path: Path) -> Path:
+    root = tmp_path / "kb"
+    shutil.copytree(KB, root)
+    return root
+
+
+def load(root: Path) -> KnowledgeBase:
+    return load_kb(root, load_config(root, default_levels()))
+
+
+def text_of(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: wrapped lines compare equal to the source."""
+    return re.sub(r"\s+", "", text)
+
+
+def sheet_pdf(kb: KnowledgeBase, doc_id: str, **kwargs: object) -> bytes:
+    doc = kb.by_id()[doc_id]
+    return render_sheet(layout_sheet(doc, kb.config, root=kb.root, **kwargs))  # type: ignore[arg-type]
+
+
+@needs_cjk  # the knowledge base holds a Chinese checklist
+def test_publish_writes_approved_checklists_and_actions_only(kb_root: Path,
+                                                            tmp_path: Path) -> None:
+    kb = load(kb_root)
+    out = tmp_path / "site"
+    written = publish_sheets(kb, out, commit="abc1234")
+    assert written == {
+        "CL-PRESS-101": "print/CL-PRESS-101.pdf", "CL-PRESS-102": "print/CL-PRESS-102.pdf",
+        "CL-TEAM-101": "print/CL-TEAM-101.pdf", "ACT-PRESS-101": "print/ACT-PRESS-101.pdf",
+    }
+    assert sorted(p.name for p in (out / "print").iterdir()) == sorted(
+        Path(p).name for p in written.values())
+    by_id = kb.by_id()
+    assert sheet_href(by_id["CL-PRESS-101"]) == "print/CL-PRESS-101.pdf"
+    assert sheet_href(by_id["ACT-PRESS-101"]) == "print/ACT-PRESS-101.pdf"
+    for never in ("CL-TEAM-102", "CL-TEAM-099"):  # draft, superseded
+        assert sheet_href(by_id[never]) is None
+        assert never not in written
+
+
+@needs_cjk  # the knowledge base holds a Chinese checklist
+def test_english_checklist_reads_back(kb_root: Path, tmp_path: Path) -> None:
+    kb = load(kb_root)
+    publish_sheets(kb, tmp_path, commit="abc1234")
+    data = (tmp_path / "print" / "CL-PRESS-101.pdf").read_bytes()
+    pages, text = text_of(data)
+    assert pages == 1
+    assert len(data) <= 60_000
+    doc = kb.by_id()["CL-PRESS-101"]
+    flat = squash(text)
+    for needle in ("Power press pre-shift check", "ID: CL-PRESS-101", "Revision: 3",
+                   "Effective: 2026-05-01", "Status: approved", "Mode: do-confirm",
+                   "Workstation: Press line 2", "Owner: Press Shop",
+                   "Before start", "After shutdown", "Name", "Supervisor", "Shift / team"):
+        assert squash(needle) in flat, needle
+    for item in doc.items:
+        assert squash(item.text) in flat, item.text
+    # Critical items carry the word, not only a colour or weight.
+    assert squash("CRITICAL: Check the light curtain") in flat
+    # Footer: id, revision, commit, the uncontrolled notice with the permanent address.
+    assert "CL-PRESS-101 · Revision 3 · Build abc1234 · Page 1 of 1" in text
+    assert squash(f"Uncontrolled when printed: check the current revision at "
+                  f"{SITE}id/CL-PRESS-101/") in flat
+
+
+def test_inspection_sheet_has_answer_boxes_and_hidden_danger_box(kb_root: Path) -> None:
+    kb = load(kb_root)
+    sheet = layout_sheet(kb.by_id()["CL-PRESS-102"], kb.config, root=kb_root)
+    kinds = [b.kind for b in sheet.pages[0].blocks]
+    assert "dangers" in kinds and kinds.index("dangers") < kinds.index("signoff")
+    items = [b for b in sheet.pages[0].blocks if b.kind == "item"]
+    assert len(items) == 5
+    # One tick box for the item and Yes / No / N/A: four squares per item.
+    assert all(sum(1 for x in b.boxes if abs(x.w - x.h) < 0.01 and x.fill is None) == 4
+               for b in items)
+    assert all(b.rules for b in items)  # the finding line
+    pages, text = text_of(render_sheet(sheet))
+    assert pages == 1
+    for word in ("Yes", "No", "N/A", "Finding / action:", "Hidden dangers found"):
+        assert word in text
+
+
+@needs_cjk
+def test_chinese_checklist_reads_back(kb_root: Path, tmp_path: Path) -> None:
+    kb = load(kb_root)
+    publish_sheets(kb, tmp_path, commit="abc1234")
+    data = (tmp_path / "print" / "CL-TEAM-101.pdf").read_bytes()
+    pages, text = text_of(data)
+    assert pages == 1
+    assert len(data) <= 300_000
+    flat = squash(text)
+    for needle in ("班前安全检查表", "编号", "CL-TEAM-101", "版次", "上岗前", "开工前",
+                   "【关键】确认设备防护罩", "班组长签字", "第1页，共1页"):
+        assert squash(needle) in flat, needle
+    for item in kb.by_id()["CL-TEAM-101"].items:
+        assert squash(item.text) in flat, item.text
+    assert squash(f"打印件为非受控文件：请在 {SITE}id/CL-TEAM-101/ 核对现行版次") in flat
+    # The font is embedded as a subset, not the whole 5 MB file.
+    fonts = {str(f) for page in PdfReader(io.BytesIO(data)).pages
+             for f in page["/Resources"]["/Font"].values()}
+    assert fonts
+
+
+def test_chinese_without_font_is_a_clear_error(kb_root: Path, tmp_path: Path) -> None:
+    config = kb_root / "safetykb.yml"
+    config.write_text(config.read_text("utf-8") + "print:\n  cjk_font: fonts/none.ttf\n",
+                      "utf-8")
+    kb = load(kb_root)
+    with pytest.raises(FontError) as info:
+        publish_sheets(kb, tmp_path, commit=None)
+    message = str(info.value)
+    assert "checklists/team/cl-team-101.md" in message
+    assert "print.cjk_font" in message and "fonts-wqy-microhei" in message
+
+
+def test_action_job_card_reads_back(kb_root: Path) -> None:
+    kb = load(kb_root)
+    pages, text = text_of(sheet_pdf(kb, "ACT-PRESS-101", commit="abc1234"))
+    assert pages == 1
+    flat = squash(text)
+    for needle in ("STANDARDISED ACTION - JOB CARD", "Change a die on a power press",
+                   "ID: ACT-PRESS-101", "Revision: 2", "Key point", "Hazard",
+                   "Wait until the flywheel has stopped turning.",
+                   "A running flywheel drives the ram down.",
+                   "Fit the safety block between the ram and the bolster.",
+                   "Prohibited actions", "Never remove another person's lock.",
+                   "ACT-PRESS-101 · Revision 2 · Build abc1234"):
+        assert squash(needle) in flat, needle
+    # Key point and hazard of a step stand side by side: same baseline.
+    sheet = layout_sheet(kb.by_id()["ACT-PRESS-101"], kb.config, root=kb.root)
+    step = next(b for b in sheet.pages[0].blocks if b.kind == "step")
+    first = max(t.y for t in step.texts)
+    # Number, step, key point and hazard each start a column on the same line.
+    assert len({round(t.x) for t in step.texts if t.y == first}) == 4
+
+
+def test_long_action_continues_with_header_repeated(kb_root: Path) -> None:
+    path = kb_root / "procedures/actions/act-press-101.md"
+    text = path.read_text("utf-8")
+    steps = "".join(
+        f"{n}. Step number {n}: do the prescribed thing carefully and completely.\n"
+        f"    - Key point: The key point of step {n}, written out at some length here.\n"
+        f"    - Hazard: The hazard of step {n}, also written out at some length.\n"
+        for n in range(1, 31))
+    path.write_text(re.sub(r"## Steps\n\n.*?\n\n## Prohibited", f"## Steps\n\n{steps}\n"
+                           "## Prohibited", text, flags=re.S), "utf-8")
+    kb = load(kb_root)
+    data = sheet_pdf(kb, "ACT-PRESS-101")
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 2
+    for number, page in enumerate(reader.pages, 1):
+        page_text = page.extract_text()
+        assert "Change a die on a power press" in page_text
+        if "Step number" in page_text:
+            assert "Key point" in page_text  # the table head, repeated
+        assert f"Page {number} of {len(reader.pages)}" in page_text
+    flat = squash("\n".join(p.extract_text() for p in reader.pages))
+    for n in range(1, 31):
+        assert squash(f"The hazard of step {n}, also written out at some length.") in flat
+
+
+def test_qr_code_decodes_to_the_permanent_address(kb_root: Path) -> None:
+    pdfium = pytest.importorskip("pypdfium2")
+    zxingcpp = pytest.importorskip("zxingcpp")
+    kb = load(kb_root)
+    pdf = pdfium.PdfDocument(sheet_pdf(kb, "CL-PRESS-101"))
+    image = pdf[0].render(scale=3).to_pil()
+    found = [r.text for r in zxingcpp.read_barcodes(image)]
+    assert found == [f"{SITE}id/CL-PRESS-101/"]
+
+
+def test_without_site_url_the_footer_says_so_and_there_is_no_qr(kb_root: Path) -> None:
+    pdfium = pytest.importorskip("pypdfium2")
+    zxingcpp = pytest.importorskip("zxingcpp")
+    (kb_root / "safetykb.yml").write_text("extends: default\n", "utf-8")
+    kb = load(kb_root)
+    data = sheet_pdf(kb, "CL-PRESS-101")
+    _, text = text_of(data)
+    assert "no address printed: site_url is not set in safetykb.yml" in " ".join(text.split())
+    assert "http" not in text
+    image = pdfium.PdfDocument(data)[0].render(scale=3).to_pil()
+    assert zxingcpp.read_barcodes(image) == []
+
+
+@pytest.mark.parametrize(("doc_id", "mark"), [("CL-TEAM-102", "DRAFT"),
+                                              ("CL-TEAM-099", "SUPERSEDED — DO NOT USE")])
+def test_not_approved_sheets_carry_a_watermark(kb_root: Path, doc_id: str, mark: str) -> None:
+    kb = load(kb_root)
+    sheet = layout_sheet(kb.by_id()[doc_id], kb.config, root=kb.root)
+    assert sheet.watermark == mark
+    _, text = text_of(render_sheet(sheet))
+    assert mark in text
+    approved = layout_sheet(kb.by_id()["CL-PRESS-101"], kb.config, root=kb.root)
+    assert approved.watermark is None
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5", "Letter"])
+def test_paper_size_is_configurable(kb_root: Path, paper: str) -> None:
+    config = kb_root / "safetykb.yml"
+    config.write_text(config.read_text("utf-8") + f"print:\n  paper: {paper}\n", "utf-8")
+    kb = load(kb_root)
+    reader = PdfReader(io.BytesIO(sheet_pdf(kb, "CL-PRESS-101")))
+    box = reader.pages[0].mediabox
+    width, height = PAPERS[paper.upper()]
+    assert (round(float(box.width)), round(float(box.height))) == (round(width), round(height))
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "safetykb.cli", "pdf", *args],
+                          capture_output=True, text=True)
+
+
+@needs_cjk  # the knowledge base holds a Chinese checklist
+def test_cli_prints_approved_sheets_and_named_drafts(kb_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli("--root", str(kb_root), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert "CL-PRESS-101.pdf" in names and "ACT-PRESS-101.pdf" in names
+    assert "CL-TEAM-102.pdf" not in names and "CL-TEAM-099.pdf" not in names
+    result = run_cli("--root", str(kb_root), "-o", str(out), "CL-TEAM-102")
+    assert result.returncode == 0, result.stderr
+    assert "DRAFT" in text_of((out / "CL-TEAM-102.pdf").read_bytes())[1]
+
+
+def test_cli_usage_errors_exit_2(kb_root: Path, tmp_path: Path) -> None:
+    assert run_cli("--root", str(kb_root), "-o", str(tmp_path), "CL-NOPE-001").returncode == 2
+    (kb_root / "safetykb.yml").write_text("extends: default\nprint:\n  paper: A3\n", "utf-8")
+    result = run_cli("--root", str(kb_root), "-o", str(tmp_path))
+    assert result.returncode == 2
+    assert "print.paper" in result.stderr
+
+
+def test_cli_overflowing_checklist_exits_1_and_writes_nothing(kb_root: Path,
+                                                              tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "rules/PR001/bad-overflow.md", kb_root / "checklists/press/")
+    text = (kb_root / "checklists/press/bad-overflow.md").read_text("utf-8")
+    (kb_root / "checklists/press/bad-overflow.md").write_text(
+        text.replace(" {PR001}", "").replace("status: draft", "status: approved"), "utf-8")
+    out = tmp_path / "out"
+    result = run_cli("--root", str(kb_root), "-o", str(out), "CL-PR1-001")
+    assert result.returncode == 1
+    assert re.search(r"bad-overflow\.md:\d+:1: error PR001 .*bad-overflow\.md .* "
+                     r"\d+ line\(s\) over", result.stderr), result.stderr
+    assert not (out / "CL-PR1-001.pdf").exists()
+
+
+@needs_cjk  # the knowledge base holds a Chinese checklist
+def test_cli_workstation_packs(kb_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "packs"
+    result = run_cli("--root", str(kb_root), "-o", str(out), "--pack", "workstation")
+    assert result.returncode == 0, result.stderr
+    packs = sorted(out.iterdir())
+    press = [p for p in packs if "press-line-2" in p.name]
+    assert len(press) == 1
+    reader = PdfReader(press[0])
+    # Cover page, then CL-PRESS-101 and CL-PRESS-102 (one page each); never the
+    # draft CL-TEAM-102 or the superseded CL-TEAM-099 of the same workstation.
+    assert len(reader.pages) == 3
+    cover = reader.pages[0].extract_text()
+    assert "Press line 2" in cover
+    assert "CL-PRESS-101" in cover and "CL-PRESS-102" in cover
+    assert "CL-TEAM-102" not in cover and "CL-TEAM-099" not in cover
+    assert "Power press pre-shift check" in reader.pages[1].extract_text()
+    result = run_cli("--root", str(kb_root), "-o", str(out), "--pack", "area")
+    assert result.returncode == 0, result.stderr
+    assert any("pack-area-press" in p.name for p in out.iterdir())
