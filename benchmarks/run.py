@@ -141,11 +141,99 @@ def measure_preview(kb: Path, work: Path) -> dict[str, float]:
             proc.wait(timeout=30)
 
 
+# Printed sheets, measured in a fresh process: every checklist of the
+# knowledge base laid out and drawn (QR code included) one at a time; medians
+# per language, and the largest file. The site URL is set so that every sheet
+# carries its QR code.
+_PDF_SHEETS = r"""
+import json, statistics, sys, time
+from pathlib import Path
+from safetykb.config import load_config
+from safetykb.loader import load_kb
+from safetykb.rules import default_levels
+from safetykb.pdf.layout import layout_sheet
+from safetykb.pdf.render import render_sheet
+root = Path(sys.argv[1])
+kb = load_kb(root, load_config(root, default_levels()))
+times = {"en": [], "zh": []}
+sizes = {"en": [], "zh": []}
+for doc in kb.documents:
+    if doc.type != "checklist" or doc.status != "approved":
+        continue
+    lang = doc.lang or kb.config.lang
+    started = time.perf_counter()
+    data = render_sheet(layout_sheet(doc, kb.config, commit="0123abc",
+                                     site_url="https://kb.example.com/", root=root))
+    times[lang].append(time.perf_counter() - started)
+    sizes[lang].append(len(data))
+if not times["zh"]:
+    # The generator writes no Chinese checklists: measure 100 of its Chinese
+    # checklist texts, loaded like any document.
+    import datetime, random, tempfile
+    from safetykb.loader import load_document
+    from safetykb.synth import checklist
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in range(100):
+            path = Path(tmp) / f"cl-zh-{n}.md"
+            path.write_text(checklist(f"CL-ZH-{n:05d}", datetime.date(2026, 1, 1), rng, True,
+                                      "PROC-ZH-00001"), "utf-8")
+            doc = load_document(path, Path(tmp), kb.config)
+            started = time.perf_counter()
+            data = render_sheet(layout_sheet(doc, kb.config, commit="0123abc",
+                                             site_url="https://kb.example.com/", root=root))
+            times["zh"].append(time.perf_counter() - started)
+            sizes["zh"].append(len(data))
+out = {}
+for lang in ("en", "zh"):
+    if times[lang]:
+        out[f"ms {lang}"] = statistics.median(times[lang]) * 1000
+        out[f"KB max {lang}"] = max(sizes[lang]) / 1000
+print(json.dumps(out))
+"""
+
+_PDF_PUBLISH = r"""
+import json, sys, tempfile, time
+from pathlib import Path
+from safetykb.config import load_config
+from safetykb.loader import load_kb
+from safetykb.rules import default_levels
+from safetykb.pdf import publish_sheets
+root = Path(sys.argv[1])
+kb = load_kb(root, load_config(root, default_levels()))
+with tempfile.TemporaryDirectory() as out:
+    started = time.perf_counter()
+    written = publish_sheets(kb, Path(out), commit="0123abc",
+                             site_url="https://kb.example.com/")
+    print(json.dumps({"s": time.perf_counter() - started, "sheets": len(written)}))
+"""
+
+
+def _python_json(code: str, *args: str) -> dict[str, float]:
+    result = subprocess.run([PY, "-c", code, *args], capture_output=True, text=True,
+                            cwd=REPO)
+    if result.returncode != 0:
+        raise RuntimeError(f"measurement failed:\n{result.stderr[-2000:]}")
+    return {k: float(v) for k, v in json.loads(result.stdout).items()}
+
+
+def measure_pdf_sheet(kb: Path, work: Path) -> dict[str, float]:
+    """Median milliseconds per checklist sheet (layout + PDF + QR) and largest size."""
+    return _python_json(_PDF_SHEETS, str(kb))
+
+
+def measure_pdf_publish(kb: Path, work: Path) -> dict[str, float]:
+    """Seconds of the build's PDF step alone: every approved checklist and action."""
+    return _python_json(_PDF_PUBLISH, str(kb))
+
+
 MEASUREMENTS: dict[str, Measurement] = {
     "check": measure_check,
     "build": measure_build,
     "material-baseline": measure_baseline,
     "preview-edit": measure_preview,
+    "pdf-sheet": measure_pdf_sheet,
+    "pdf-publish": measure_pdf_publish,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -78,3 +79,62 @@ def test_next_build_succeeds_and_clears_leftovers(built_kb: Path) -> None:
     assert not list(built_kb.glob(".site.*-*"))
     assert "Interrupted-build test." in "".join(
         p.read_text("utf-8") for p in (built_kb / "site/procedures").rglob("index.html"))
+
+
+def _files(site: Path) -> frozenset[str]:
+    return frozenset(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+
+
+def _publishing(root: Path, known: set[str]) -> bool:
+    """Whether a build has begun to publish: a new entry beside the site other
+    than its staging folder (a new version, a new link, a backup folder)."""
+    return any(name.startswith(".site") and not name.startswith(".site.building-")
+               and name not in known for name in os.listdir(root))
+
+
+def test_killed_at_random_points_the_site_is_always_complete(tmp_path: Path) -> None:
+    """SIGKILL at random moments, half of them as the build starts to publish:
+    the site path always resolves to the complete previous or new site, and a
+    failing build afterwards leaves the site as it was."""
+    root = tmp_path / "kb"
+    cli = [sys.executable, "-m", "safetykb.cli"]
+    subprocess.run([*cli, "init", str(root)], check=True, capture_output=True)
+    started = time.monotonic()
+    subprocess.run([*cli, "build", "--root", str(root)], check=True, capture_output=True)
+    duration = time.monotonic() - started
+    site = root / "site"
+    published, pending = _files(site), set()
+    rng = random.Random(14)
+    for attempt in range(8):
+        # Each build adds a page, so the previous and the new site differ.
+        new = subprocess.run([*cli, "new", "procedure", f"Killed build {attempt}", "--area", "KT",
+                              "--root", str(root)], check=True, capture_output=True, text=True)
+        pending.add(new.stdout.split()[1].removesuffix(".md") + "/index.html")
+        known = set(os.listdir(root))
+        process = _build(root)
+        if attempt % 2:
+            deadline = time.monotonic() + 120
+            while process.poll() is None and not _publishing(root, known) \
+                    and time.monotonic() < deadline:
+                pass
+        else:
+            time.sleep(rng.uniform(0, duration * 1.2))
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        assert (site / "index.html").is_file(), f"no site after kill {attempt}"
+        now = _files(site)
+        assert now in (published, published | pending), f"incomplete site after kill {attempt}"
+        if now != published:
+            published, pending = now, set()
+    before = os.path.realpath(site)
+    doc = root / "procedures/general/proc-gen-001.md"
+    doc.write_text(doc.read_text("utf-8").replace("status: approved", "status: aproved"), "utf-8")
+    failed = subprocess.run([*cli, "build", "--root", str(root)], capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert f"{site} was left as it was" in failed.stderr and "Traceback" not in failed.stderr
+    assert os.path.realpath(site) == before and _files(site) == published
+    doc.write_text(doc.read_text("utf-8").replace("status: aproved", "status: approved"), "utf-8")
+    subprocess.run([*cli, "build", "--root", str(root)], check=True, capture_output=True)
+    assert _files(site) == published | pending
+    assert sorted(n for n in os.listdir(root) if n.startswith(".site")) == \
+        [".site.lock", os.readlink(site)], "leftovers of killed builds remain"

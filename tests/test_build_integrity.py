@@ -9,6 +9,7 @@ depends on the date) and would fail on the code before these guarantees.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -17,11 +18,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None,
@@ -43,10 +43,10 @@ def files(site: Path) -> set[str]:
     return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
 
 
-def wait_for(predicate: object, timeout: float = 120, what: str = "") -> None:
+def wait_for(predicate: Callable[[], bool], timeout: float = 120, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
+        if predicate():
             return
         time.sleep(0.02)
     raise AssertionError(f"timed out waiting for {what}")
@@ -356,17 +356,32 @@ def reap() -> Iterator[list[int]]:
     pids: list[int] = []
     yield pids
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+
+
+SLOW_HOOK = """import time
+
+
+def on_config(config):
+    time.sleep(300)  # a long build: the generator outlives its parent unless it is killed too
+    return config
+"""
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
-def test_killing_the_build_kills_the_generator(built: tuple[Path, set[str]],
+def test_killing_the_build_kills_the_generator(built: tuple[Path, set[str]], tmp_path: Path,
                                                reap: list[int]) -> None:
     root, complete = built
-    build = start_build(root)
+    kb = tmp_path / "kb"
+    shutil.copytree(root, kb, symlinks=True, ignore=shutil.ignore_patterns(".site*", "site"))
+    config = kb / "mkdocs.yml"
+    original = config.read_text("utf-8")
+    (kb / "slow_hook.py").write_text(SLOW_HOOK, "utf-8")
+    config.write_text(original.replace("\nhooks:\n", "\nhooks:\n  - slow_hook.py\n")
+                      if "\nhooks:\n" in original else original + "\nhooks:\n  - slow_hook.py\n",
+                      "utf-8")
+    build = start_build(kb)
     children: list[int] = []
 
     def generator_started() -> bool:
@@ -375,15 +390,18 @@ def test_killing_the_build_kills_the_generator(built: tuple[Path, set[str]],
 
     wait_for(generator_started, what="MkDocs to start")
     reap.extend(children)
+    time.sleep(1)  # MkDocs is in the slow hook now
+    assert all(_running(pid) for pid in children)
     build.kill()  # SIGKILL to the parent alone: no handler, no cleanup
     build.communicate(timeout=30)
     wait_for(lambda: not any(_running(pid) for pid in children), timeout=5,
              what=f"MkDocs ({children}) to die with its parent")
     # The kernel released the lock with the process; the next build cleans up after it.
-    result = run("build", "--root", root)
+    config.write_text(original, "utf-8")
+    result = run("build", "--root", kb)
     assert result.returncode == 0, result.stderr
-    assert files(root / "site") == complete
-    assert not list(root.glob(".site.building-*"))
+    assert files(kb / "site") == complete
+    assert not list(kb.glob(".site.building-*"))
 
 
 # --- 17: the register in a spreadsheet ------------------------------------------------

@@ -103,10 +103,14 @@ def test_init_writes_a_knowledge_base_that_checks_and_builds(tmp_path: Path) -> 
     assert check.returncode == 0, check.stdout + check.stderr
     build = run("build", "--root", kb)
     assert build.returncode == 0, build.stdout + build.stderr
-    page = (kb / "site/procedures/general/proc-gen-001/index.html").read_text("utf-8")
-    assert 'data-skb-id="PROC-GEN-001"' in page
-    assert "Review due" in page
+    # The samples are drafts: not published, until a review site asks for drafts.
+    assert not (kb / "site/procedures/general/proc-gen-001").exists()
     assert (kb / "site/reference/rules/index.html").is_file()
+    with (kb / "safetykb.yml").open("a", encoding="utf-8") as config:
+        config.write("site:\n  drafts: true\n")
+    assert run("build", "--root", kb).returncode == 0
+    page = (kb / "site/procedures/general/proc-gen-001/index.html").read_text("utf-8")
+    assert 'data-skb-id="PROC-GEN-001"' in page and "skb-banner-draft" in page
     # init refuses to write over an existing knowledge base.
     again = run("init", kb)
     assert again.returncode == 2 and "not an empty folder" in again.stderr
@@ -118,7 +122,7 @@ def test_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     assert run("build", "--root", kb).returncode == 0
     before = (kb / "site/index.html").read_text("utf-8")
     doc = kb / "procedures/general/proc-gen-001.md"
-    doc.write_text(doc.read_text("utf-8").replace("status: approved", "status: aproved"), "utf-8")
+    doc.write_text(doc.read_text("utf-8").replace("status: draft", "status: aproved"), "utf-8")
     result = run("build", "--root", kb)
     assert result.returncode == 1
     assert "procedures/general/proc-gen-001.md:6:1: error FM004" in result.stderr

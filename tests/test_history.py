@@ -66,6 +66,7 @@ def repo(tmp_path: Path) -> Path:
     folder, with hostile text), a second document; plus one deleted."""
     repo = tmp_path / "kb"
     (repo / "procedures/hd").mkdir(parents=True)
+    (repo / "safetykb.yml").write_text("extends: default\n", "utf-8")
     git(repo, "init", "-q", "-b", "main")
     a = repo / "procedures/hd/proc-hd-001.md"
     a.write_text(doc("PROC-HD-001", 1, "draft"), "utf-8")
@@ -131,6 +132,7 @@ def test_one_git_log_per_head(repo: Path, monkeypatch: pytest.MonkeyPatch) -> No
 def test_not_a_repository_and_shallow_clone(repo: Path, tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     plain.mkdir()
+    (plain / "safetykb.yml").write_text("extends: default\n", "utf-8")
     env_ceiling = str(tmp_path)
     os.environ["GIT_CEILING_DIRECTORIES"] = env_ceiling
     try:
@@ -258,3 +260,23 @@ def test_thousand_documents_within_a_second(tmp_path: Path) -> None:
     assert len(history.last_changed) == 1000
     assert sum(len(r) for r in history.values()) >= 1000 + 2 * 333
     assert elapsed < 1.0, elapsed
+
+
+def test_register_carries_the_last_change_date(repo: Path) -> None:
+    import csv
+    import io
+    import json
+    import sys
+
+    def register(fmt: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "safetykb.cli", "register", "--root",
+                                 str(repo), "--format", fmt, "--all"], capture_output=True,
+                                text=True)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    rows = {r["id"]: r for r in json.loads(register("json"))}
+    assert rows["PROC-HD-001"]["last_changed"] == "2026-02-27"
+    assert rows["PROC-HD-002"]["last_changed"] == "2026-03-02"
+    table = {r["id"]: r for r in csv.DictReader(io.StringIO(register("csv"), newline=""))}
+    assert table["PROC-HD-001"]["last_changed"] == "2026-02-27"

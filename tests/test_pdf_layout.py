@@ -130,7 +130,7 @@ def test_every_element_stays_in_its_block_and_texts_do_not_overlap(
                     assert not _overlap(b1, b2), (doc.id, b.kind, t1.text, t2.text)
                 # Tick boxes do not overlap the text either.
                 for x in b.boxes:
-                    if x.fill is None and abs(x.w - x.h) < EPS:
+                    if x.fill is None and not x.role and abs(x.w - x.h) < EPS:
                         assert not any(_overlap((x.x, x.y, x.w, x.h), tb) for tb in boxes), \
                             (doc.id, b.kind)
 
@@ -183,8 +183,13 @@ def test_measuring_matches_drawing(tmp_path: Path) -> None:
 def test_wrap_breaks_at_spaces_cjk_and_inside_only_overlong_words() -> None:
     from safetykb.pdf.fonts import LATIN, FontSet
 
-    lines = wrap("alpha beta gamma delta", 60, LATIN, 12)
-    assert lines == ["alpha beta", "gamma delta"]
+    text = "alpha beta gamma delta epsilon zeta eta theta"
+    lines = wrap(text, 70, LATIN, 12)
+    assert " ".join(lines) == text and len(lines) > 2
+    for line, after in itertools.pairwise(lines):
+        assert LATIN.width(line, False, 12) <= 70
+        # Greedy: the next word would not have fitted on the line.
+        assert LATIN.width(f"{line} {after.split()[0]}", False, 12) > 70
     long_word = "x" * 40
     parts = wrap(long_word, 60, LATIN, 12)
     assert "".join(parts) == long_word and len(parts) > 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from safetykb.markdown import slugify
 from safetykb.rules import REGISTRY
 
 
@@ -69,8 +70,8 @@ def test_search_index_finds_documents_by_id_in_both_languages(site: Path) -> Non
 
 def test_rule_reference_is_generated_from_the_registry(site: Path) -> None:
     html = page(site, "reference/rules")
-    for rule_id in REGISTRY:
-        assert f'id="{rule_id.lower()}"' in html, rule_id
+    for rule in REGISTRY.values():
+        assert f'id="{slugify(rule.id + " " + rule.name)}"' in html, rule.id
 
 
 def test_no_request_leaves_the_site(site: Path) -> None:

@@ -40,10 +40,23 @@ def _fail_config(exc: Exception) -> None:
     sys.exit(EXIT_USAGE)
 
 
+def _refuse_legacy_hooks(root: Path) -> None:
+    from .upgrade import legacy_hooks
+
+    message = legacy_hooks(root)
+    if message:
+        click.echo(f"safetykb: {message}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
 def format_problems(problems: list[Problem], fmt: str) -> str:
     """Problems as text lines, GitHub workflow annotations or a JSON list."""
     if fmt == "json":
         return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
+    if fmt == "gitlab":
+        from .gitcontrol import code_quality_report
+
+        return code_quality_report(problems)
     if fmt == "github":
         def esc(s: str) -> str:
             return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -92,22 +105,37 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]),
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "gitlab"]),
               default="text", show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--fix", is_flag=True,
+              help="Rewrite files to fix what is mechanical (list indentation, line "
+                   "endings, a duplicate # title, trailing spaces), then report the rest.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Check review dates as on this day (YYYY-MM-DD).")
 @click.option("--against", "against", metavar="REF", default=None,
               help="Also compare with git revision REF (the pull request's base): revision "
                    "discipline, ids, deletions (rules GC001-GC007).")
 @root_option
-def check(paths: tuple[Path, ...], fmt: str, strict: bool, today: dt.datetime | None,
-          against: str | None, root: Path) -> None:
+def check(paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool,
+          today: dt.datetime | None, against: str | None, root: Path) -> None:
     """Validate every document (or PATHS) without building the site."""
     root = _root(root)
     started = time.perf_counter()
     progress = TerminalProgress()
     try:
+        if fix:
+            from .fixer import fix_documents
+            from .linter import default_today
+
+            kb, _ = check_paths(root, [p.resolve() for p in paths],
+                                today.date() if today else None)
+            wanted = [p.resolve() for p in paths]
+            if wanted:
+                kb.documents = [d for d in kb.documents if any(
+                    d.path.resolve() == w or w in d.path.resolve().parents for w in wanted)]
+            for fixed in fix_documents(kb, today.date() if today else default_today()):
+                click.echo(f"fixed {fixed.relpath}: {', '.join(fixed.rules)}", err=True)
         kb, problems = check_paths(root, [p.resolve() for p in paths],
                                    today.date() if today else None, progress=progress)
         if against is not None:
@@ -175,6 +203,7 @@ def build(site_dir: Path | None, quiet: bool, today: dt.datetime | None, root: P
     from .sitebuild import BuildError, BuildRefused, build_site
 
     root = _root(root)
+    _refuse_legacy_hooks(root)
     if today is not None:
         # The build checks in the site generator's process, which inherits this.
         os.environ[TODAY_ENV] = today.date().isoformat()
@@ -206,6 +235,7 @@ def serve(dev_addr: str, full_rebuild: bool, root: Path) -> None:
     from .sitebuild import serve as run_serve
 
     root = _root(root)
+    _refuse_legacy_hooks(root)
     try:
         load_config(root, default_levels())
         sys.exit(run_serve(root, dev_addr, full_rebuild))
@@ -237,15 +267,18 @@ def init(directory: Path) -> None:
 @click.argument("title")
 @click.option("--area", default=None, help="Area code in the id and folder, e.g. HD, PRESS.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None)
+@click.option("--author", default=None,
+              help="Who drafts the document (default: git config user.name).")
 @root_option
-def new(doc_type: str, title: str, area: str | None, lang: str | None, root: Path) -> None:
+def new(doc_type: str, title: str, area: str | None, lang: str | None, author: str | None,
+        root: Path) -> None:
     """Create a draft document from the template, with the next free id."""
     from .scaffold import InitError, new_document
 
     root = _root(root)
     try:
         config = load_config(root, default_levels())
-        path, doc_id = new_document(root, config, doc_type, title, area, lang)
+        path, doc_id = new_document(root, config, doc_type, title, area, lang, author)
     except ConfigError as exc:
         _fail_config(exc)
         return
@@ -288,6 +321,42 @@ def pdf_cmd(ids: tuple[str, ...], output: Path, pack: str | None, root: Path) ->
     from .pdf.command import run
 
     sys.exit(run(_root(root), list(ids), output, pack, lambda m: click.echo(m, err=True)))
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--type", "doc_type", required=True,
+              type=click.Choice(["checklist", "procedure", "action"]),
+              help="What the files become.")
+@click.option("--area", default=None, help="Area code in the id and folder, e.g. HD, PRESS.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="Language (default: guessed from the text).")
+@root_option
+def import_cmd(files: tuple[Path, ...], doc_type: str, area: str | None, lang: str | None,
+               root: Path) -> None:
+    """Turn plain Markdown or text FILES into draft documents with the next free
+    ids, then list what still breaks the rules (exit 1 if errors remain)."""
+    from .importer import ImportFailed, import_files
+
+    root = _root(root)
+    try:
+        config = load_config(root, default_levels())
+        imported = import_files(root, config, list(files), doc_type, area, lang)
+        _kb, problems = check_paths(root, [i.path for i in imported])
+    except ConfigError as exc:
+        _fail_config(exc)
+        return
+    except ImportFailed as exc:
+        click.echo(f"safetykb: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for item in imported:
+        click.echo(f"{item.id} {item.path.relative_to(root).as_posix()} <- {item.source}")
+    if problems:
+        click.echo(format_problems(problems, "text"))
+    click.echo(f"safetykb: imported {len(imported)} draft(s); {len(problems)} problem(s) "
+               "to fix before approval", err=True)
+    sys.exit(EXIT_PROBLEMS if any(p.level == "error" for p in problems) else EXIT_OK)
 
 
 @main.command()

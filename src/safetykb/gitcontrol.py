@@ -22,6 +22,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import hashlib
+import json
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -342,6 +344,31 @@ def check_against(kb: KnowledgeBase, ref: str, today: dt.date | None = None) -> 
     return sorted(set(problems))
 
 
+#: GitLab code-quality severities of the problem levels.
+_SEVERITY = {"error": "major", "warning": "minor"}
+
+
+def code_quality_report(problems: list[Problem]) -> str:
+    """Problems as a GitLab code-quality report (``--format gitlab``): a JSON
+    list of issues with description, check name, a fingerprint that stays the
+    same while the problem does, severity and location."""
+    issues = []
+    seen: dict[str, int] = {}
+    for p in problems:
+        # Not the line: a problem keeps its fingerprint when lines above it move.
+        base = f"{p.path}\0{p.rule}\0{p.message}"
+        seen[base] = seen.get(base, 0) + 1
+        key = f"{base}\0{seen[base]}".encode("utf-8", "surrogateescape")
+        issues.append({
+            "description": f"{p.rule} {p.message}",
+            "check_name": p.rule,
+            "fingerprint": hashlib.sha256(key).hexdigest(),
+            "severity": _SEVERITY.get(p.level, "info"),
+            "location": {"path": p.path, "lines": {"begin": p.line}},
+        })
+    return json.dumps(issues, ensure_ascii=False, indent=2)
+
+
 def int_value(doc: Document, key: str) -> int | None:
     value = doc.meta.get(key) if doc.fm_ok else None
     return value if isinstance(value, int) and not isinstance(value, bool) else None
@@ -360,6 +387,7 @@ def lifecycle_only(before: Document, after: Document) -> bool:
     return "status" not in changed or after.status in ("superseded", "withdrawn")
 
 
-__all__ = ["CONTROLLED", "Change", "GitError", "HistoryContext", "check_against", "compare",
+__all__ = ["CONTROLLED", "Change", "GitError", "HistoryContext", "check_against",
+           "code_quality_report", "compare",
            "fetch_hint", "history_rules", "int_value", "lifecycle_only", "load_before",
            "read_tree", "same_document"]

@@ -164,6 +164,7 @@ class _File:
     revisions: dict[int | None, Revision] = field(default_factory=dict)
     approved: set[int | None] = field(default_factory=set)
     last: str = ""
+    doc_id: str = ""
 
 
 def _record(state: _File, meta: dict[str, Any], commit: tuple[str, str, str, str]) -> None:
@@ -181,6 +182,7 @@ def _record(state: _File, meta: dict[str, Any], commit: tuple[str, str, str, str
         author=author, id=_text(meta.get("id")), title=_text(meta.get("title")))
     if status == "approved":
         state.approved.add(number)
+    state.doc_id = _text(meta.get("id")) or state.doc_id
 
 
 #: Lines of a file's diff read at most: its header and the front matter.
@@ -223,26 +225,33 @@ def parse_log(output: str) -> History:
     matter), so the time is in the number of file changes, not their size.
     """
     files: dict[str, _File] = {}
+    #: Histories of deleted files by document id: a file deleted and added
+    #: elsewhere with the same id (a move git did not see as a rename, as
+    #: when the file changed a lot) keeps its history.
+    deleted: dict[str, _File] = {}
     for chunk in output.split(_COMMIT):
-        if not chunk:
-            continue
         head, _, diffs = chunk.partition("\n")
         parts = head.split(_SEP)
         if len(parts) != 4:
             continue
         commit = (parts[0], parts[1], parts[2], parts[3])
-        for section in ("\n" + diffs).split("\ndiff --git ")[1:]:
-            old, new, fm = _section(section)
+        sections = [_section(s) for s in ("\n" + diffs).split("\ndiff --git ")[1:]]
+        for old, new, _fm in sections:
+            gone = files.pop(old, None) if new is None and old is not None else None
+            if gone is not None and gone.doc_id:
+                deleted[gone.doc_id] = gone
+        for old, new, fm in sections:
             if new is None:
-                if old is not None:
-                    files.pop(old, None)  # deleted: no page to show it on
                 continue
+            meta = _front_matter(fm) if fm is not None else None
             state = files.pop(old, None) if old is not None and old != new else None
+            if state is None and old is None and new not in files and meta:
+                state = deleted.pop(_text(meta.get("id")), None)
             state = state or files.get(new) or _File()
             files[new] = state
             state.last = commit[2][:10]
-            if fm is not None:
-                _record(state, _front_matter(fm) or {}, commit)
+            if meta is not None:
+                _record(state, meta, commit)
     history = History()
     for path, state in files.items():
         if state.revisions:
@@ -256,9 +265,12 @@ def kb_history(root: Path, content_dirs: Iterable[str] | None = None) -> History
     relative to ``root``; empty with a ``note`` when ``root`` is not in a git
     repository or is a shallow clone. Kept per ``HEAD`` commit."""
     if content_dirs is None:
-        from .config import load_config
+        from .config import ConfigError, load_config
 
-        content_dirs = load_config(root).content_dirs
+        try:
+            content_dirs = load_config(root).content_dirs
+        except ConfigError as exc:
+            return History(f"Revision history is not available: {exc}")
     dirs = tuple(content_dirs) or (".",)
     state = _git(root, ["rev-parse", "--is-shallow-repository", "HEAD"])
     if state is None:

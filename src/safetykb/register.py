@@ -10,17 +10,22 @@ from .current import is_current
 from .model import KnowledgeBase
 
 COLUMNS = ("id", "title", "type", "revision", "status", "owner", "approved_by",
-           "effective", "review_due", "superseded_by", "path")
+           "effective", "review_due", "superseded_by", "path", "last_changed")
 
 
 def register_rows(kb: KnowledgeBase, everything: bool = False) -> list[dict[str, str]]:
     """Rows sorted by id; only current documents unless ``everything``."""
+    from .history import kb_history  # imports this module
+
+    # Date of the last commit that touched the file ("" outside git).
+    changed = kb_history(kb.root, kb.config.content_dirs).last_changed
     rows = []
     for doc in kb.documents:
         if not doc.fm_ok or not doc.id or not (everything or is_current(doc)):
             continue
         row = {c: "" if doc.meta.get(c) is None else str(doc.meta.get(c)) for c in COLUMNS}
         row["path"] = doc.relpath
+        row["last_changed"] = changed.get(doc.relpath, "")
         rows.append(row)
     return sorted(rows, key=lambda r: r["id"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -13,7 +14,7 @@ from .config import CONFIG_NAME, Config
 from .loader import load_kb
 
 PREFIXES = {"procedure": "PROC", "action": "ACT", "checklist": "CL"}
-_AREA_RE = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
+_AREA_RE = re.compile(r"[A-Z][A-Z0-9]{0,9}")  # used with fullmatch
 
 
 class InitError(Exception):
@@ -33,13 +34,45 @@ def _template_files(base: Traversable, prefix: str = "") -> list[tuple[str, Trav
     return out
 
 
+CONFIG_TEXT = """\
+# safetykb configuration of this knowledge base. Only what differs from the
+# defaults belongs here, so that new defaults reach this knowledge base when
+# safetykb is upgraded; every setting and its default is documented in the
+# package's conf/default.yaml and on the site's rule reference page.
+extends: default
+
+# Language of documents that do not say `lang:` (en or zh).
+lang: en
+
+# Folders that hold controlled documents.
+content_dirs: [procedures, checklists]
+
+# Address of the published site: printed sheets carry it as a QR code.
+site_url: ""
+
+# Rule levels (error, warning, off) and options, for example:
+# rules:
+#   DC002: {level: warning, grace_days: 14}
+#   CL003: {max_items: 7}
+#   ACT001: {words: [should, may, optionally]}
+
+# Publish drafts too (a review site); by default only `safetykb serve` shows them.
+# site:
+#   drafts: true
+
+# Rules a document may waive for itself with `waivers:` (security and identity
+# rules never belong here).
+# waivable: [DC002, CL003]
+
+# Printed sheets: paper size A4, A5 or Letter.
+# print:
+#   paper: A4
+"""
+
+
 def config_text() -> str:
-    """The documented ``safetykb.yml`` that ``init`` writes: every default, editable."""
-    default = resources.files("safetykb").joinpath("conf/default.yaml").read_text("utf-8")
-    body = default.split("\n\n", 1)[1] if default.startswith("#") else default
-    return ("# safetykb configuration of this knowledge base.\n"
-            "# Every setting is shown with its default; change what you need.\n"
-            "extends: default\n\n" + body)
+    """The short, commented ``safetykb.yml`` that ``init`` writes."""
+    return CONFIG_TEXT
 
 
 def init_kb(directory: Path, today: dt.date | None = None) -> list[Path]:
@@ -73,15 +106,33 @@ def init_kb(directory: Path, today: dt.date | None = None) -> list[Path]:
 
 def next_id(existing: set[str], prefix: str, area: str) -> str:
     """The next free id ``PREFIX-AREA-NNN`` after the highest one in use."""
-    pattern = re.compile(rf"^{re.escape(prefix)}-{re.escape(area)}-(\d+)$")
-    numbers = [int(m.group(1)) for i in existing if (m := pattern.match(i))]
+    pattern = re.compile(rf"{re.escape(prefix)}-{re.escape(area)}-([0-9]+)")
+    numbers = [int(m.group(1)) for i in existing if (m := pattern.fullmatch(i))]
     return f"{prefix}-{area}-{(max(numbers) + 1 if numbers else 1):03d}"
 
 
-def document_text(config: Config, doc_type: str, doc_id: str, title: str, lang: str) -> str:
-    """A draft document of ``doc_type`` with every required section."""
+def git_user(root: Path) -> str | None:
+    """``git config user.name`` as seen from ``root``, or None (no git, no name)."""
+    try:
+        result = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True,
+                                text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    name = " ".join(result.stdout.split()) if result.returncode == 0 else ""
+    return name or None
+
+
+def document_text(config: Config, doc_type: str, doc_id: str, title: str, lang: str,
+                  author: str | None = None) -> str:
+    """A draft document of ``doc_type`` with every required section.
+
+    ``author`` is written when known; without it the field is left out (a
+    draft may lack it; DC004 asks for it before approval).
+    """
     lines = ["---", f"id: {doc_id}", f"title: {json.dumps(title, ensure_ascii=False)}",
              f"type: {doc_type}", "revision: 1", "status: draft", "owner: Safety Department"]
+    if author and author.strip():
+        lines.append(f"author: {json.dumps(' '.join(author.split()), ensure_ascii=False)}")
     if lang != config.lang:
         lines.append(f"lang: {lang}")
     if doc_type == "checklist":
@@ -101,14 +152,22 @@ def document_text(config: Config, doc_type: str, doc_id: str, title: str, lang: 
 
 
 def new_document(root: Path, config: Config, doc_type: str, title: str,
-                 area: str | None = None, lang: str | None = None) -> tuple[Path, str]:
-    """Write a new draft document with the next free id; returns (path, id)."""
+                 area: str | None = None, lang: str | None = None,
+                 author: str | None = None) -> tuple[Path, str]:
+    """Write a new draft document with the next free id; returns (path, id).
+
+    ``author`` defaults to ``git config user.name`` of the knowledge base; with
+    neither, the draft has no ``author`` field.
+    """
     area = (area or "GEN").upper()
-    if not _AREA_RE.match(area):
+    if not _AREA_RE.fullmatch(area):
         raise InitError(f"--area {area!r}: expected 1 to 10 upper-case letters or digits, "
                         "starting with a letter, e.g. HD or PRESS")
     if not title.strip():
         raise InitError("the title is empty")
+    if author is not None and not author.strip():
+        raise InitError("--author is empty; give the name or role of who drafts the document")
+    author = author if author is not None else git_user(root)
     kb = load_kb(root, config)
     doc_id = next_id({d.id for d in kb.documents if d.id}, PREFIXES[doc_type], area)
     folder = {"procedure": f"procedures/{area.lower()}", "action": "procedures/actions",
@@ -117,6 +176,6 @@ def new_document(root: Path, config: Config, doc_type: str, title: str,
     if path.exists():
         raise InitError(f"{path}: already exists")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(document_text(config, doc_type, doc_id, title.strip(), lang or config.lang),
-                    "utf-8")
+    path.write_text(document_text(config, doc_type, doc_id, title.strip(), lang or config.lang,
+                                  author), "utf-8")
     return path, doc_id

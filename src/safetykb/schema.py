@@ -14,9 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+#: The form of an id, for JSON Schema (where ``$`` is the very end of the text).
+#: In Python ``$`` also accepts a final newline (``"PROC-HD-001\n"``): ids and
+#: dates are matched here with ``fullmatch`` only.
 ID_PATTERN = r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$"
-_ID_RE = re.compile(ID_PATTERN)
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ID_RE = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 TYPES = ("procedure", "action", "checklist")
 STATUSES = ("draft", "approved", "superseded", "withdrawn")
@@ -42,7 +45,7 @@ def parse_date(value: Any) -> dt.date | None:
     """An ISO ``YYYY-MM-DD`` date, or None if ``value`` is not one."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if isinstance(value, str) and _DATE_RE.match(value):
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -59,7 +62,7 @@ def _text(value: Any) -> str | None:
 
 
 def _id(value: Any) -> str | None:
-    if isinstance(value, str) and _ID_RE.match(value):
+    if isinstance(value, str) and _ID_RE.fullmatch(value):
         return None
     return "an id in upper case letters and digits joined by '-', e.g. PROC-HD-001"
 
@@ -73,7 +76,7 @@ def _int_ge_1(value: Any) -> str | None:
 def _date(value: Any) -> str | None:
     if parse_date(value) is not None:
         return None
-    if isinstance(value, str) and _DATE_RE.match(value):
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
         return "a real calendar date (this day does not exist)"
     return "an ISO date YYYY-MM-DD"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import os
 import posixpath
+from urllib.parse import quote
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -111,7 +112,8 @@ def _generated(kb: KnowledgeBase, uri: str, title: str, text: str,
 def _link(page_uri: str, target: str) -> str:
     """Relative URL from a generated page to a document's page (generated
     pages are rendered by the core, so links are written as URLs)."""
-    return relative_url(page_uri, page_dir(target))
+    # Percent-encoded: a file name can hold anything Markdown would read.
+    return quote(relative_url(page_uri, page_dir(target)))
 
 
 def _register_page(kb: KnowledgeBase, drafts: bool) -> str:

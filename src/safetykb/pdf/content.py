@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from ..model import Document
+from ..model import Document, Item, ListBlock
 
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -44,11 +44,25 @@ class SheetItem:
 
 
 @dataclass
+class Row:
+    """One line of a pause point as printed, in document order: an ``item``
+    (tick box), a ``lead`` (a plain list entry that introduces nested items:
+    "Where the disconnect does not also ...:") or a ``note`` (a paragraph or a
+    plain bullet)."""
+
+    kind: str
+    text: str
+    line: int
+    critical: bool = False
+    depth: int = 0
+
+
+@dataclass
 class PausePoint:
     title: str
     line: int
     items: list[SheetItem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
 
 
 @dataclass
@@ -80,18 +94,33 @@ def intro(doc: Document) -> list[str]:
 
 
 def pause_points(doc: Document) -> list[PausePoint]:
-    """The checklist's pause points with their items (and loose paragraphs as notes)."""
+    """The checklist's pause points with their items, lead-ins and notes."""
     out: list[PausePoint] = []
     if doc.preamble_items:
-        out.append(PausePoint("", doc.preamble_items[0].line,
-                              [SheetItem(plain(i.text), i.line, i.critical)
-                               for i in doc.preamble_items]))
+        out.append(_pause("", doc.preamble_items[0].line, doc.preamble_items, [], []))
     for section in doc.sections:
-        out.append(PausePoint(plain(section.title), section.line,
-                              [SheetItem(plain(i.text), i.line, i.critical)
-                               for i in section.items],
-                              [plain(t) for t, _ in section.paragraphs if plain(t)]))
+        out.append(_pause(plain(section.title), section.line, section.items,
+                          section.lists, section.paragraphs))
     return out
+
+
+def _pause(title: str, line: int, items: list[Item], lists: list[ListBlock],
+           paragraphs: list[tuple[str, int]]) -> PausePoint:
+    pause = PausePoint(title, line, [SheetItem(plain(i.text), i.line, i.critical)
+                                     for i in items])
+    rows = [Row("item", plain(i.text), i.line, i.critical, i.depth) for i in items]
+    item_lines = {i.line for i in items}
+    for block in lists:
+        for entry in block.items:
+            if entry.line in item_lines or not plain(entry.text):
+                continue
+            nested = any(ln in item_lines for _, ln in entry.children)
+            text = plain(entry.text)
+            rows.append(Row("lead", text, entry.line) if nested
+                        else Row("note", f"\u2022 {text}", entry.line))
+    rows += [Row("note", plain(t), ln) for t, ln in paragraphs if plain(t)]
+    pause.rows = sorted(rows, key=lambda r: r.line)
+    return pause
 
 
 def steps(doc: Document, section_title: str | None) -> list[Step]:

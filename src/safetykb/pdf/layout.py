@@ -101,6 +101,8 @@ class Box:
     line_width: float = 0.9
     fill: float | None = None
     stroke: bool = True
+    #: "qr": where the QR code is drawn (nothing else is drawn for it).
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,8 @@ class Sheet:
                 out.append(f"  {b.kind} {b.x:.1f},{b.y:.1f} {b.w:.1f}x{b.h:.1f}")
                 out += [f"    text {'B' if t.bold else 'R'} {t.size:g} {t.x:.1f},{t.y:.1f} "
                         f"{t.text}" for t in b.texts]
-                out += [f"    box {x.x:.1f},{x.y:.1f} {x.w:.1f}x{x.h:.1f}" for x in b.boxes]
+                out += [f"    box {x.x:.1f},{x.y:.1f} {x.w:.1f}x{x.h:.1f} {x.role}".rstrip()
+                        for x in b.boxes]
                 out += [f"    rule {r.x1:.1f},{r.y1:.1f} {r.x2:.1f},{r.y2:.1f}" for r in b.rules]
         return "\n".join(out) + "\n"
 
@@ -287,7 +290,7 @@ class _Layout:
         self.top = self.height - self.margin
         small = settings.paper == "A5"
         self.title_size = 14.0 if small else 16.0
-        self.qr_size = 56.0 if small else 68.0
+        self.qr_size = 54.0 if small else 62.0
         doc_id = doc.id or ""
         self.qr_url = (f"{site_url.rstrip('/')}/id/{quote(doc_id, safe='')}/"
                        if site_url and doc_id else None)
@@ -354,12 +357,13 @@ class _Layout:
         d.gap_after = 4
         return d
 
-    def footer(self, page: int, pages: int) -> tuple[Draft, Draft]:
-        """The footer text block and the QR-code block beside it (the QR space is
-        kept even without a URL, so the page holds the same on every site)."""
+    def footer(self, page: int, pages: int) -> Draft:
+        """The footer: id, revision, build, page, the uncontrolled notice and
+        the QR code at the right (its space is kept even without a URL, so a
+        checklist fits the same on every site)."""
         L = self.L
         text_w = self.w - self.qr_size - 10
-        d = Draft("footer", self.x, text_w)
+        d = Draft("footer", self.x, self.w)
         parts = [self.doc.id or "-", f"{L['revision']} {self.doc.meta.get('revision', '-')}"]
         if self.commit:
             parts.append(f"{L['build']} {self.commit}")
@@ -372,12 +376,12 @@ class _Layout:
         y += d.lines(self.wrap(note, text_w, size), self.x, y, size, role="uncontrolled")
         d.rules.append(Rule(self.x, -1, self.x + self.w, -1, 0.6))
         d.h = max(y, self.qr_size + 6)
-        qr = Draft("qr", self.x + self.w - self.qr_size, self.qr_size)
-        qr.h = self.qr_size
-        return d, qr
+        d.boxes.append(Box(self.x + self.w - self.qr_size, -d.h, self.qr_size, self.qr_size,
+                           0, None, False, "qr"))
+        return d
 
     def footer_height(self) -> float:
-        return self.footer(9, 9)[0].h
+        return self.footer(9, 9).h
 
     # -- checklists
     def checklist_drafts(self, size: float) -> list[Draft]:
@@ -404,9 +408,13 @@ class _Layout:
                                                word, FINE_PRINT + 0.5, True, "label"))
                 head.gap_after = 2
                 drafts.append(head)
-            for item in pause.items:
-                drafts.append(self.item(item, size, inspection, answers_x, col))
-            drafts += [self.paragraph("note", n, NOTE_SIZE) for n in pause.notes]
+            for row in pause.rows:
+                if row.kind == "item":
+                    drafts.append(self.item(row, size, inspection, answers_x, col))
+                elif row.kind == "lead":
+                    drafts.append(self.lead_in(row, size))
+                else:
+                    drafts.append(self.paragraph("note", row.text, NOTE_SIZE, row.line))
             if drafts:
                 drafts[-1].gap_after = 8
         if inspection:
@@ -414,12 +422,22 @@ class _Layout:
         drafts.append(self.signoff())
         return drafts
 
-    def item(self, item: content.SheetItem, size: float, inspection: bool, answers_x: float,
+    def lead_in(self, row: content.Row, size: float) -> Draft:
+        """A plain list entry that introduces nested items, set like an item
+        without a box (it is part of what the nested items ask)."""
+        d = Draft("lead", self.x, self.w, row.line, keep_with_next=True)
+        text_x = self.x + 6
+        d.h = d.lines(self.wrap(row.text, self.x + self.w - text_x, size), text_x, 3, size,
+                      role="item") + 3
+        return d
+
+    def item(self, item: content.Row, size: float, inspection: bool, answers_x: float,
              col: float) -> Draft:
         d = Draft("item", self.x, self.w, item.line)
-        pad = 3.0
+        pad = 2.0
         box = round(size * 0.85, 2)
-        text_x = self.x + 6 + box + 7
+        indent = 18.0 * min(item.depth, 3)
+        text_x = self.x + 6 + indent + box + 7
         right = answers_x - 6 if inspection else self.x + self.w
         text = f"{self.L['critical']} {item.text}" if item.critical else item.text
         if self.lang == "zh" and item.critical:
@@ -427,7 +445,7 @@ class _Layout:
         lines = self.wrap(text, right - text_x, size, item.critical)
         y = pad + d.lines(lines, text_x, pad, size, bold=item.critical, role="item")
         base = baseline_of(size, pad)
-        d.boxes.append(Box(self.x + 6, base - 0.05 * size, box, box, 1.1))
+        d.boxes.append(Box(self.x + 6 + indent, base - 0.05 * size, box, box, 1.1))
         if inspection:
             for i in range(3):
                 d.boxes.append(Box(answers_x + i * col + (col - box) / 2, base - 0.05 * size,
@@ -472,7 +490,7 @@ class _Layout:
         L = self.L
         d = Draft("signoff", self.x, self.w)
         col_w = self.w / 2
-        row_h = 24.0
+        row_h = 22.0
         for r, pair in enumerate(((L["name"], L["date"]), (L["shift"], L["supervisor"]))):
             for c, label in enumerate(pair):
                 x = self.x + c * col_w
@@ -482,7 +500,7 @@ class _Layout:
                 lw = self.fonts.width(label, True, META_SIZE)
                 d.rules.append(Rule(x + lw + 4, base - 1, x + col_w - (12 if c == 0 else 0),
                                     base - 1, 0.6))
-        d.h = 2 * row_h + 8
+        d.h = 2 * row_h + 6
         return d
 
     # -- actions
@@ -577,9 +595,8 @@ class _Layout:
             y -= d.h + d.gap_after
         pages.append(page)
         for number, page in enumerate(pages, 1):
-            foot, qr = self.footer(number, len(pages))
+            foot = self.footer(number, len(pages))
             page.blocks.append(foot.place(self.margin + foot.h))
-            page.blocks.append(qr.place(self.margin + qr.h))
         return pages
 
 
@@ -600,7 +617,7 @@ def sheet_texts(doc: Document, lang: str) -> list[str]:
     if doc.type == "checklist":
         texts += content.intro(doc)
         for pause in content.pause_points(doc):
-            texts += [pause.title, *pause.notes, *(i.text for i in pause.items)]
+            texts += [pause.title, *(r.text for r in pause.rows)]
     else:
         texts += [s.title for s in doc.sections]
         for section in doc.sections:
@@ -656,7 +673,7 @@ def layout_sheet(doc: Document, config: Config, *, commit: str | None = None,
         sheet.overflow_line = first.line if first else doc.fm_end
         for d in drafts:
             y += d.h
-            if y > room - trailing and d.kind in ("item", "note", "pause"):
+            if y > room - trailing and d.kind in ("item", "note", "pause", "lead"):
                 sheet.overflow_line = d.line or sheet.overflow_line
                 break
             y += d.gap_after

@@ -41,17 +41,22 @@ def draw_sheet(canvas: Canvas, sheet: Sheet) -> None:
     """Draw every page of ``sheet`` on ``canvas`` (each ends with showPage)."""
     modules = _qr_modules(sheet.qr_url) if sheet.qr_url else None
     for page in sheet.pages:
-        if sheet.watermark:
-            _watermark(canvas, sheet)
         for block in page.blocks:
             _draw_block(canvas, sheet, block)
-            if block.kind == "qr" and modules is not None:
-                _draw_qr(canvas, modules, block.x, block.y, block.w)
+            for box in block.boxes:
+                if box.role == "qr" and modules is not None:
+                    _draw_qr(canvas, modules, box.x, box.y, box.w)
+        if sheet.watermark:
+            # Over everything (grey bands would hide it), translucent so the
+            # text below stays readable.
+            _watermark(canvas, sheet)
         canvas.showPage()
 
 
 def _draw_block(canvas: Canvas, sheet: Sheet, block: Block) -> None:
     for box in block.boxes:
+        if box.role:
+            continue
         if box.fill is not None:
             canvas.setFillGray(box.fill)
         canvas.setLineWidth(box.line_width)
@@ -71,7 +76,7 @@ def _draw_block(canvas: Canvas, sheet: Sheet, block: Block) -> None:
             obj = canvas.beginText(t.x, t.y)
             obj.setFont(fonts.bold, t.size)
             obj.setTextRenderMode(2)
-            canvas.setLineWidth(t.size * 0.045)
+            canvas.setLineWidth(t.size * 0.035)
             obj.textOut(text)
             obj.setTextRenderMode(0)  # the mode is graphics state: it outlives BT/ET
             canvas.drawText(obj)
@@ -88,7 +93,8 @@ def _watermark(canvas: Canvas, sheet: Sheet) -> None:
     diagonal = math.hypot(sheet.width, sheet.height)
     size = min(120.0, 0.75 * diagonal / max(1.0, fonts.width(text, True, 1.0)))
     canvas.saveState()
-    canvas.setFillGray(0.82)
+    canvas.setFillGray(0.35)
+    canvas.setFillAlpha(0.3)
     canvas.translate(sheet.width / 2, sheet.height / 2)
     canvas.rotate(math.degrees(math.atan2(sheet.height, sheet.width)))
     canvas.setFont(fonts.bold, size)

@@ -48,7 +48,7 @@ def _problem(other: Document) -> str | None:
                    if isinstance(other.meta.get("superseded_by"), str) else ""),
                 "withdrawn": "remove the reference or refer to the document that "
                              "replaces it"}[status]
-        return f"{other.id or other.relpath} is {status}: {hint}"
+        return f"is {status}: {hint}"
     return None
 
 
@@ -66,10 +66,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             why = _problem(found[0])
             if why:
                 yield Finding(doc.line_of(name), f"field '{name}': this approved document "
-                                                 f"depends on {ref!r}, which {why[len(ref):]}"
-                              if why.startswith(ref) else
-                              f"field '{name}': this approved document depends on "
-                              f"{ref!r}: {why}")
+                                                 f"depends on {ref!r}, which {why}")
     seen: set[tuple[str, int]] = set()
     for target, line, _kind in targets(doc):
         resolved = resolve(ctx.kb, doc, target)
@@ -82,4 +79,4 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         why = _problem(other)
         if why:
             yield Finding(line, f"link {target!r}: this approved document links to "
-                                f"{other.relpath}, and {why}")
+                                f"{other.id or other.relpath} ({other.relpath}), which {why}")

@@ -1,0 +1,180 @@
+"""``safetykb import``: every outside document in ../shared/corpora/, a
+Word-exported Markdown file and a plain text list become drafts that load,
+with the problems left printed as ``path:line:col: level RULE message``."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from safetykb.config import load_config
+from safetykb.loader import load_kb
+from safetykb.rules import default_levels
+
+CORPORA = REPO.parent / "shared" / "corpora"
+CORPUS = sorted(p for p in CORPORA.rglob("*.md") if p.name != "README.md") \
+    if CORPORA.is_dir() else []
+PROBLEM = re.compile(r"^[^:]+\.md:\d+:\d+: (error|warning) [A-Z]+\d{3} .+$")
+ITEM_SOURCE = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+\S"
+                         r"|^\s*[（(][一二三四五六七八九十]+[）)]")
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "safetykb.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    root = tmp_path / "kb"
+    assert run("init", str(root)).returncode == 0
+    return root
+
+
+def strip_header(path: Path) -> str:
+    """The corpus content: everything after the header's closing '---' line."""
+    return path.read_text("utf-8").split("\n---\n", 1)[1]
+
+
+def kind_of(path: Path) -> str:
+    return "procedure" if path.parent.name == "procedures" else "checklist"
+
+
+def imported_docs(kb: Path, stdout: str) -> dict[str, Path]:
+    out = {}
+    for line in stdout.splitlines():
+        match = re.match(r"^([A-Z]+-[A-Z0-9]+-\d{3}) (\S+) <- (.+)$", line)
+        if match:
+            out[Path(match.group(3)).name] = kb / match.group(2)
+    return out
+
+
+@pytest.mark.skipif(not CORPUS, reason="../shared/corpora is not here")
+@pytest.mark.parametrize("source", CORPUS, ids=[p.name for p in CORPUS])
+def test_every_corpus_document_imports(source: Path, kb: Path, tmp_path: Path) -> None:
+    plain = tmp_path / source.name
+    content = strip_header(source)
+    plain.write_text(content, "utf-8")
+    result = run("import", str(plain), "--type", kind_of(source), "--area", "IMP",
+                 "--root", str(kb))
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    written = imported_docs(kb, result.stdout)
+    assert list(written) == [plain.name], result.stdout
+    path = written[plain.name]
+    for line in result.stdout.splitlines()[1:]:
+        assert PROBLEM.match(line), line
+        assert line.startswith(path.relative_to(kb).as_posix()), line
+    doc = next(d for d in load_kb(kb, load_config(kb, default_levels())).documents
+               if d.path == path)
+    assert doc.fm_ok and doc.status == "draft" and doc.meta["revision"] == 1
+    assert not any(re.search(r" (FM|FL|TX)\d{3} ", line) for line in result.stdout.splitlines())
+    h1 = re.search(r"^# (.+)$", content, re.M)
+    assert h1 is not None and doc.title == h1.group(1).strip()
+    if doc.type == "checklist":
+        wanted = sum(bool(ITEM_SOURCE.match(line)) for line in content.splitlines())
+        assert len(doc.items) == wanted
+        if any("\u4e00" <= c <= "\u9fff" for c in doc.title):
+            assert doc.lang == "zh"
+
+
+def test_the_whole_corpus_at_once_gets_consecutive_ids(kb: Path, tmp_path: Path) -> None:
+    if not CORPUS:
+        pytest.skip("../shared/corpora is not here")
+    files = []
+    for source in CORPUS:
+        if kind_of(source) == "checklist":
+            files.append(tmp_path / source.name)
+            files[-1].write_text(strip_header(source), "utf-8")
+    result = run("import", *map(str, files), "--type", "checklist", "--area", "ALL",
+                 "--root", str(kb))
+    ids = re.findall(r"^(CL-ALL-\d{3}) ", result.stdout, re.M)
+    assert ids == [f"CL-ALL-{n:03d}" for n in range(1, len(files) + 1)]
+
+
+WORD_EXPORT = (
+    "\ufeffLock-out before cleaning the mixer\r\n"
+    "==================================\r\n"
+    "\r\n"
+    "Applies to\u00a0the dough mixers on line\u00a02.\u200b\r\n"
+    "\r\n"
+    "Before cleaning\r\n"
+    "---------------\r\n"
+    "\r\n"
+    "-   Switch the mixer off at the panel\u00a0\r\n"
+    "-   Lock the isolator with your own padlock\r\n"
+    "\r\n"
+    "    -   Hang your tag on the lock\r\n"
+    "\r\n"
+    "\u2022\tTry the start button: the mixer must not start\r\n"
+    "\r\n"
+    "After cleaning\r\n"
+    "--------------\r\n"
+    "\r\n"
+    "1.  Remove tools and rags from the bowl\r\n"
+    "2.  Remove your lock and tag\r\n")
+
+
+def test_word_exported_markdown(kb: Path, tmp_path: Path) -> None:
+    """What Word + pandoc write: BOM, CRLF, setext headings, '-   ' bullets,
+    a bullet character with a tab, no-break and zero-width spaces."""
+    source = tmp_path / "Mixer LOTO.md"
+    source.write_bytes(WORD_EXPORT.encode("utf-8"))
+    result = run("import", str(source), "--type", "checklist", "--area", "MIX",
+                 "--root", str(kb))
+    assert result.returncode in (0, 1), result.stderr
+    path = kb / "checklists/mix/cl-mix-001.md"
+    data = path.read_bytes()
+    assert b"\r" not in data and "\u00a0".encode() not in data and "\u200b".encode() not in data
+    text = data.decode("utf-8")
+    assert text.startswith("---\nid: CL-MIX-001\ntitle: \"Lock-out before cleaning the mixer\"\n")
+    doc = next(d for d in load_kb(kb, load_config(kb, default_levels())).documents
+               if d.path == path)
+    assert [s.title for s in doc.sections] == ["Before cleaning", "After cleaning"]
+    assert [i.text for i in doc.items] == [
+        "Switch the mixer off at the panel", "Lock the isolator with your own padlock",
+        "Hang your tag on the lock", "Try the start button: the mixer must not start",
+        "Remove tools and rags from the bowl", "Remove your lock and tag"]
+    assert "Applies to the dough mixers on line 2." in doc.body
+    assert result.returncode == 0, result.stdout  # nothing left to fix
+
+
+def test_utf16_word_text_and_a_plain_list(kb: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "forklift.txt"
+    listing.write_bytes("Forklift pre-use check\r\nHorn works\r\nBrakes hold\r\n"
+                        "Forks have no cracks\r\n".encode("utf-16"))
+    result = run("import", str(listing), "--type", "checklist", "--area", "FLT",
+                 "--root", str(kb))
+    assert result.returncode in (0, 1), result.stderr
+    text = (kb / "checklists/flt/cl-flt-001.md").read_text("utf-8")
+    assert 'title: "Forklift pre-use check"' in text
+    assert "- [ ] Horn works\n- [ ] Brakes hold\n- [ ] Forks have no cracks\n" in text
+    steps = tmp_path / "steps.txt"
+    steps.write_text("Jack up the car\nPut stands under the sills\nLower onto the stands\n",
+                     "utf-8")
+    result = run("import", str(steps), "--type", "action", "--area", "GEN", "--root", str(kb))
+    assert "Traceback" not in result.stderr
+    action = (kb / "procedures/actions/act-gen-002.md").read_text("utf-8")
+    assert "## Steps\n\n1. Put stands under the sills\n2. Lower onto the stands\n" in action
+
+
+def test_bad_input_is_a_message_and_writes_nothing(kb: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.md"
+    good.write_text("# Fine\n\n- item\n", "utf-8")
+    latin = tmp_path / "latin.md"
+    latin.write_bytes(b"# Title\n\nCaf\xe9 rules\n")
+    result = run("import", str(good), str(latin), "--type", "checklist", "--root", str(kb))
+    assert result.returncode == 2
+    assert f"{latin}:3: not UTF-8" in result.stderr and "Traceback" not in result.stderr
+    assert not (kb / "checklists/gen/cl-gen-002.md").exists()
+    assert run("import", str(good), "--type", "checklist", "--area", "no way",
+               "--root", str(kb)).returncode == 2
+    binary = tmp_path / "scan.md"
+    binary.write_bytes(b"\x00\x01PNG")
+    result = run("import", str(binary), "--type", "checklist", "--root", str(kb))
+    assert result.returncode == 2 and "binary" in result.stderr
