@@ -127,3 +127,8 @@ def kb_dir(tmp_path: Path) -> Path:
     """An empty knowledge-base folder whose documents are every .md in it."""
     (tmp_path / "safetykb.yml").write_text(FIXTURE_CONFIG, "utf-8")
     return tmp_path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden files of tests/test_golden.py")

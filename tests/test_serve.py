@@ -48,14 +48,16 @@ def test_preview_shows_an_edited_document(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{port}/procedures/general/proc-gen-001/"
     doc = kb / "procedures/general/proc-gen-001.md"
     try:
+        # The sample is a draft: the preview shows it, marked, for its author.
         _wait_for(url, 'data-skb-id="PROC-GEN-001"')
+        assert "skb-banner-draft" in _get(url)
         time.sleep(1)  # the watcher starts after the first build
         doc.write_text(doc.read_text("utf-8").replace(
             "## Purpose\n", "## Purpose\n\nEdited while previewing.\n", 1), "utf-8")
         _wait_for(url, "Edited while previewing.")
         # A broken edit is reported in the check's format (MkDocs then holds requests
         # until the next good build); mending it brings the page back.
-        doc.write_text(doc.read_text("utf-8").replace("status: approved", "status: aproved"),
+        doc.write_text(doc.read_text("utf-8").replace("status: draft", "status: aproved"),
                        "utf-8")
         deadline = time.monotonic() + 60
         while "FM004" not in (tmp_path / "serve.log").read_text("utf-8"):
@@ -63,7 +65,7 @@ def test_preview_shows_an_edited_document(tmp_path: Path) -> None:
             time.sleep(0.1)
         assert "procedures/general/proc-gen-001.md:6:1: error FM004" in \
             (tmp_path / "serve.log").read_text("utf-8")
-        doc.write_text(doc.read_text("utf-8").replace("status: aproved", "status: approved")
+        doc.write_text(doc.read_text("utf-8").replace("status: aproved", "status: draft")
                        .replace("Edited while previewing.", "Mended."), "utf-8")
         _wait_for(url, "Mended.")
     finally:

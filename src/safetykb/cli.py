@@ -359,6 +359,43 @@ def import_cmd(files: tuple[Path, ...], doc_type: str, area: str | None, lang: s
     sys.exit(EXIT_PROBLEMS if any(p.level == "error" for p in problems) else EXIT_OK)
 
 
+@main.command("codeowners")
+@click.option("--output", "-o", default=None,
+              help="File to write (default: .github/CODEOWNERS at the top of the git "
+                   "repository; '-' prints it).")
+@root_option
+def codeowners_cmd(output: str | None, root: Path) -> None:
+    """Write CODEOWNERS from each document's owner and the owners: teams in
+    safetykb.yml, so that the owning department must approve a change (exit 1
+    when a document's owner has no team)."""
+    from .codeowners import OwnersError, codeowners, repo_prefix, repo_top
+    from .loader import load_kb
+
+    root = _root(root)
+    try:
+        config = load_config(root, default_levels())
+        kb = load_kb(root, config)
+        text, unowned = codeowners(kb, dict(config.data.get("owners") or {}),
+                                   repo_prefix(root))
+    except ConfigError as exc:
+        _fail_config(exc)
+        return
+    except OwnersError as exc:
+        _fail_config(exc)
+        return
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        target = Path(output) if output else repo_top(root) / ".github" / "CODEOWNERS"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+        click.echo(f"safetykb: wrote {target}", err=True)
+    for doc in unowned:
+        click.echo(f"{doc.path}:{doc.line}:1: warning owner {doc.owner!r} has no team in "
+                   "safetykb.yml owners:; add one so that changes need its approval", err=True)
+    sys.exit(EXIT_PROBLEMS if unowned else EXIT_OK)
+
+
 @main.command()
 def schema() -> None:
     """The JSON Schema of document front matter (for editors)."""

@@ -170,10 +170,13 @@ def document_html(doc: Document, kb: KnowledgeBase) -> RenderedPage:
         if tok.type == "inline" and tok.map and tok.map[0] in critical and tok.children:
             for i, child in enumerate(tok.children):
                 if child.type == "text" and CRITICAL_MARK in child.content:
-                    child.content = child.content.replace(CRITICAL_MARK, "", 1).lstrip()
+                    before, _, after = child.content.partition(CRITICAL_MARK)
+                    lead = Token("text", "", 0)
+                    lead.content = before
                     mark = Token("html_inline", "", 0)
                     mark.content = badge
-                    tok.children.insert(i, mark)
+                    child.content = after.lstrip()
+                    tok.children[i:i] = [lead, mark]
                     break
         attr = "href" if tok.type == "link_open" else "src" if tok.type == "image" else None
         if attr is None:

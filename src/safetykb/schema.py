@@ -202,9 +202,36 @@ FIELDS: dict[str, Field] = {
 REFERENCE_FIELDS = ("related", "superseded_by", "procedure")
 
 
+#: The JSON Schema form of each ``required_when`` condition, so that editors
+#: ask for the same fields as FM003 (and refuse per-type fields as FM005).
+_JSON_CONDITIONS: dict[str, dict[str, Any]] = {
+    "status is approved": {"properties": {"status": {"const": "approved"}},
+                           "required": ["status"]},
+    "status is superseded": {"properties": {"status": {"const": "superseded"}},
+                             "required": ["status"]},
+    "revision is above 1": {"properties": {"revision": {"type": "integer", "minimum": 2}},
+                            "required": ["revision"]},
+    "type is checklist": {"properties": {"type": {"const": "checklist"}}, "required": ["type"]},
+}
+
+
 def json_schema() -> dict[str, Any]:
-    """A JSON Schema (draft 2020-12) of the front matter, for editors."""
+    """A JSON Schema (draft 2020-12) of the front matter, for editors: field
+    forms, the fields required always and under a condition (``if``/``then``),
+    and the fields only one type of document may carry."""
     props = {name: dict(f.json_type, description=f.doc) for name, f in FIELDS.items()}
+    conditional: dict[str, list[str]] = {}
+    for name, f in FIELDS.items():
+        if f.required_when and f.required_when != "always":
+            conditional.setdefault(f.required_when, []).append(name)
+    rules: list[dict[str, Any]] = [{"if": _JSON_CONDITIONS[when], "then": {"required": names}}
+                                   for when, names in conditional.items()]
+    for doc_type in TYPES:
+        banned = [name for name, f in FIELDS.items() if doc_type not in f.types]
+        if banned:
+            rules.append({"if": {"properties": {"type": {"const": doc_type}},
+                                 "required": ["type"]},
+                          "then": {"properties": {name: False for name in banned}}})
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "safetykb document front matter",
@@ -212,4 +239,5 @@ def json_schema() -> dict[str, Any]:
         "properties": props,
         "required": [n for n, f in FIELDS.items() if f.required_when == "always"],
         "additionalProperties": False,
+        "allOf": rules,
     }

@@ -1,7 +1,6 @@
-"""Headings go down one level at a time, and the body has no ``#`` title.
+"""Headings go down one level at a time.
 
-Reason: the page title comes from ``title`` in the front matter; a ``#``
-heading in the body makes a second, competing title. A jump from ``##`` to
+Reason: a jump from ``##`` to
 ``####`` breaks the table of contents and screen readers' navigation, and
 usually means a sub-section was meant to be a section.
 
@@ -26,7 +25,7 @@ from .base import Context, Finding
 
 ID = "ST004"
 NAME = "heading-levels"
-DESCRIPTION = "A heading skips a level, or the body has a # title heading."
+DESCRIPTION = "A heading skips a level."
 LEVEL = "error"
 SCOPE = "document"
 
@@ -36,10 +35,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     previous = 1
     for level, text, line in doc.headings:
-        if level == 1:
-            yield Finding(line, f"'# {text}' is a title heading; the title comes from the "
-                                "front matter: remove it or make it '## '")
-        elif level > previous + 1:
+        # A '#' title heading in the body is ST005's (with a fix).
+        if level > previous + 1:
             yield Finding(line, f"heading level {level} after level {previous}: expected "
                                 f"{'#' * (previous + 1)} '{text}'")
         previous = level
