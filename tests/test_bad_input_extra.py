@@ -233,7 +233,7 @@ HELPFUL: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "28-checklist-40-items": [("CL003", ("40", "9"))],
     "29-sections-swapped": [("ST001", ("Steps", "out of order", "Hazards and controls"))],
     "30-heading-skips-level": [("ST004", ("Stored energy", "###"))],
-    "31-title-heading-in-body": [("ST004", ("# Clear a jam in the power press",))],
+    "31-title-heading-in-body": [("ST005", ("# Clear a jam in the power press",))],
     "32-byte-order-mark": [("FL004", ("BOM",))],
     "33-crlf-line-endings": [("FL004", ("CRLF", "LF"))],
     "34-mixed-line-endings": [("FL004", ("CRLF", "LF"))],

@@ -17,7 +17,7 @@ from safetykb.config import load_config
 from safetykb.linter import lint
 from safetykb.loader import load_kb
 from safetykb.rules import default_levels
-from safetykb.schema import FIELDS, _JSON_CONDITIONS, json_schema
+from safetykb.schema import _JSON_CONDITIONS, FIELDS, json_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 

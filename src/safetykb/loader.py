@@ -320,6 +320,10 @@ def parse_body(doc: Document) -> None:
                 block, entry = None, None
         elif t == "list_item_open":
             in_item_first_para = True
+            if list_depth == 1 and block is not None:
+                # Every entry counts, an empty one too: the page shows it.
+                entry = ListEntry(text="", line=line_of(tok))
+                block.items.append(entry)
         elif t == "inline":
             ln = line_of(tok)
             _inline_scan(doc, tok, ln, env)
@@ -334,9 +338,8 @@ def parse_body(doc: Document) -> None:
                         rest = rest[len(CRITICAL_MARK):].strip()
                     item = Item(text=rest, line=ln, critical=critical, depth=list_depth - 1)
                     (section.items if section is not None else doc.preamble_items).append(item)
-                if list_depth == 1 and block is not None:
-                    entry = ListEntry(text=text, line=ln)
-                    block.items.append(entry)
+                if list_depth == 1 and entry is not None:
+                    entry.text, entry.line = text, ln
                 elif entry is not None:
                     entry.children.append((text, ln))
             elif list_depth and entry is not None:

@@ -219,13 +219,26 @@ def json_schema() -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) of the front matter, for editors: field
     forms, the fields required always and under a condition (``if``/``then``),
     and the fields only one type of document may carry."""
-    props = {name: dict(f.json_type, description=f.doc) for name, f in FIELDS.items()}
+    from .rules import REGISTRY  # the rules import this module
+
+    props: dict[str, Any] = {}
+    for name, f in FIELDS.items():
+        form = dict(f.json_type)
+        if name == "waivers":
+            form["items"] = dict(form["items"], properties=dict(
+                form["items"]["properties"], rule={"enum": list(REGISTRY)}))
+        # As the rules: an optional field may be left empty (null or "").
+        props[name] = (dict(form, description=f.doc) if f.required_when == "always"
+                       else {"anyOf": [form, {"enum": [None, ""]}], "description": f.doc})
     conditional: dict[str, list[str]] = {}
     for name, f in FIELDS.items():
         if f.required_when and f.required_when != "always":
             conditional.setdefault(f.required_when, []).append(name)
-    rules: list[dict[str, Any]] = [{"if": _JSON_CONDITIONS[when], "then": {"required": names}}
-                                   for when, names in conditional.items()]
+    filled = {"not": {"enum": [None, ""]}}
+    rules: list[dict[str, Any]] = [
+        {"if": _JSON_CONDITIONS[when],
+         "then": {"required": names, "properties": {n: filled for n in names}}}
+        for when, names in conditional.items()]
     for doc_type in TYPES:
         banned = [name for name, f in FIELDS.items() if doc_type not in f.types]
         if banned:

@@ -1,12 +1,11 @@
 """Headings go down one level at a time.
 
-Reason: a jump from ``##`` to
-``####`` breaks the table of contents and screen readers' navigation, and
-usually means a sub-section was meant to be a section.
+Reason: a jump from ``##`` to ``####`` breaks the table of contents and
+screen readers' navigation, and usually means a sub-section was meant to be a
+section. (A ``#`` title heading in the body is ST005.)
 
 Failing example::
 
-    # Lock out a press
     ## Steps
     #### Isolation
 

@@ -1,0 +1,93 @@
+"""The body has no ``#`` title heading.
+
+Reason: the page title comes from ``title`` in the front matter (the register,
+the printed sheet and the search use it). A ``#`` heading in the body makes a
+second, competing title; when it differs from ``title`` nobody knows which
+one is the document's name, and the table of contents starts one level too
+high.
+
+``safetykb check --fix`` deletes a ``#`` line whose text equals ``title``
+(ignoring case and spaces), and one blank line after it. A ``#`` heading with
+another text is reported but left for the author: make it ``##`` or change
+``title``.
+
+Failing example::
+
+    title: Lock out a press
+    ---
+
+    # Lock out a press
+
+    ## Purpose
+
+Passing example::
+
+    title: Lock out a press
+    ---
+
+    ## Purpose
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..markdown import parser
+from ..model import Document
+from .base import Context, Finding
+
+ID = "ST005"
+NAME = "body-title"
+DESCRIPTION = "The body has a # title heading (the title comes from the front matter)."
+LEVEL = "error"
+SCOPE = "document"
+
+_MD = parser(inline=False)
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+
+
+def _same(heading: str, title: object) -> bool:
+    def norm(text: str) -> str:
+        return " ".join(text.split()).casefold()
+    return isinstance(title, str) and bool(title.strip()) and norm(heading) == norm(title)
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    if not doc.fm_ok:
+        return
+    title = doc.meta.get("title")
+    for text, line in doc.h1:
+        if _same(text, title):
+            yield Finding(line, f"'# {text}' repeats the title; the title comes from the "
+                                "front matter: delete this line (safetykb check --fix does)")
+        else:
+            yield Finding(line, f"'# {text}' is a title heading, and not the document's "
+                                f"title {title!r}; the title comes from the front matter: "
+                                "make it '## ' or change 'title'")
+
+
+def fix(doc: Document, text: str) -> str:
+    """Delete ``#`` (ATX) title lines equal to ``title``, each with one blank
+    line after it; other headings are left alone."""
+    title = doc.meta.get("title")
+    if not doc.fm_ok or not isinstance(title, str):
+        return text
+    lines = text.split("\n")
+    start = doc.body_line - 1
+    body = "\n".join(lines[start:])
+    drop: set[int] = set()
+    tokens = _MD.parse(body)
+    for index, tok in enumerate(tokens):
+        if tok.type != "heading_open" or tok.tag != "h1" or tok.markup != "#" or not tok.map:
+            continue
+        content = tokens[index + 1].content if index + 1 < len(tokens) else ""
+        if not _same(_CLOSING_HASHES.sub("", content), title):
+            continue
+        number = start + tok.map[0]
+        drop.add(number)
+        if number + 1 < len(lines) and not lines[number + 1].strip():
+            drop.add(number + 1)
+    if not drop:
+        return text
+    return "\n".join(line for n, line in enumerate(lines) if n not in drop)
