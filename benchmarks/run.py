@@ -227,6 +227,59 @@ def measure_pdf_publish(kb: Path, work: Path) -> dict[str, float]:
     return _python_json(_PDF_PUBLISH, str(kb))
 
 
+_GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+            "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
+            "GIT_CONFIG_GLOBAL": os.devnull}
+
+
+def _git_change(kb: Path, work: Path) -> Path:
+    """The knowledge base in a git repository: the base on main, then a branch
+    that moves 100 documents and confirms 100 others at review (review_due)."""
+    repo = work / "git-kb"
+    if (repo / ".git").is_dir():
+        return repo
+    shutil.copytree(kb, repo, ignore=shutil.ignore_patterns(".generated"))
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, env=_GIT_ENV, check=True,
+                       stdout=subprocess.DEVNULL)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    git("checkout", "-q", "-b", "change")
+    docs = sorted(repo.glob("procedures/*/*/*.md"))
+    for path in docs[:100]:
+        (path.parent / "moved").mkdir(exist_ok=True)
+        path.rename(path.parent / "moved" / path.name)
+    for path in docs[100:200]:
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"^review_due: .*$", "review_due: 2099-12-31", text, count=1,
+                               flags=re.M), "utf-8")
+    git("add", "-A")
+    git("commit", "-q", "-m", "change")
+    return repo
+
+
+def measure_against(kb: Path, work: Path) -> dict[str, float]:
+    """`safetykb check --against main` on a branch (target: 3 s at 5000 documents)."""
+    repo = _git_change(kb, work)
+    return timed([PY, "-m", "safetykb.cli", "check", "--against", "main", "--root", str(repo)])
+
+
+def measure_history(kb: Path, work: Path) -> dict[str, float]:
+    """Revision history of every document from git (target: 1 s at 1000
+    documents), measured inside the process, cold (no cache)."""
+    repo = _git_change(kb, work)
+    code = ("import time, json, sys; from pathlib import Path; "
+            "from safetykb.history import kb_history; t = time.perf_counter(); "
+            "h = kb_history(Path(sys.argv[1])); "
+            "print(json.dumps({'s': time.perf_counter() - t, 'docs': len(h.last_changed)}))")
+    out = subprocess.run([PY, "-c", code, str(repo)], capture_output=True, text=True,
+                         check=True).stdout
+    return {k: float(v) for k, v in json.loads(out).items()}
+
+
 MEASUREMENTS: dict[str, Measurement] = {
     "check": measure_check,
     "build": measure_build,
@@ -234,6 +287,8 @@ MEASUREMENTS: dict[str, Measurement] = {
     "preview-edit": measure_preview,
     "pdf-sheet": measure_pdf_sheet,
     "pdf-publish": measure_pdf_publish,
+    "against": measure_against,
+    "history": measure_history,
 }
 
 

@@ -8,7 +8,9 @@ must then no longer report the fixed text, the fix must change nothing the
 second time (a case's ``remaining.txt`` lists
 lines the rule still reports on purpose), and the fixed text must read the same to the loader (the same
 sections, lists, items, links and HTML on the same lines), except where a fix
-deliberately removes something (ST005 removes the duplicate title).
+deliberately changes it: ST005 removes the duplicate title, and a case folder
+holding a file ``changes-reading`` says so (TX002 writes ``<br>`` for a
+hidden hard line break).
 """
 
 from __future__ import annotations

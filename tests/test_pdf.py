@@ -308,3 +308,27 @@ def test_cli_workstation_packs(kb_root: Path, tmp_path: Path) -> None:
     result = run_cli("--root", str(kb_root), "-o", str(out), "--pack", "area")
     assert result.returncode == 0, result.stderr
     assert any("pack-area-press" in p.name for p in out.iterdir())
+
+
+@needs_cjk  # the knowledge base holds a Chinese checklist
+def test_background_publishing_gives_paths_at_once_and_files_after_wait(
+        kb_root: Path, tmp_path: Path) -> None:
+    from safetykb.pdf import start_publishing
+
+    kb = load(kb_root)
+    pending = start_publishing(kb, tmp_path / "site", commit="abc1234")
+    assert pending.paths == publish_sheets(kb, tmp_path / "again", commit="abc1234")
+    assert pending.wait() == pending.paths
+    for path in pending.paths.values():
+        assert PdfReader(tmp_path / "site" / path).pages
+
+
+def test_background_publishing_reports_a_missing_font(kb_root: Path, tmp_path: Path) -> None:
+    from safetykb.pdf import start_publishing
+
+    config = kb_root / "safetykb.yml"
+    config.write_text(config.read_text("utf-8") + "print:\n  cjk_font: fonts/none.ttf\n",
+                      "utf-8")
+    pending = start_publishing(load(kb_root), tmp_path, commit=None)
+    with pytest.raises(FontError, match="fonts-wqy-microhei"):
+        pending.wait()

@@ -176,8 +176,8 @@ def test_measuring_matches_drawing(tmp_path: Path) -> None:
         measured = layout_sheet(doc, kb.config, root=kb.root, measuring=True)
         drawn = layout_sheet(doc, kb.config, root=kb.root)
         assert measured.pages == []
-        assert (measured.overflow_lines, measured.font_size) == \
-            (drawn.overflow_lines, drawn.font_size)
+        assert (measured.overflow_lines, measured.overflow_line) == \
+            (drawn.overflow_lines, drawn.overflow_line)
 
 
 def test_wrap_breaks_at_spaces_cjk_and_inside_only_overlong_words() -> None:

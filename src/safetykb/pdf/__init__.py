@@ -7,9 +7,13 @@ package (the one-page rule does) stays cheap.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..model import Document, KnowledgeBase
 from .fonts import FontError
+
+if TYPE_CHECKING:
+    from .publish import PendingSheets
 
 
 def publish_sheets(kb: KnowledgeBase, out_dir: Path, *, commit: str | None,
@@ -20,6 +24,15 @@ def publish_sheets(kb: KnowledgeBase, out_dir: Path, *, commit: str | None,
     from .publish import publish_sheets as run
 
     return run(kb, out_dir, commit=commit, site_url=site_url)
+
+
+def start_publishing(kb: KnowledgeBase, out_dir: Path, *, commit: str | None,
+                     site_url: str | None = None) -> PendingSheets:
+    """Like :func:`publish_sheets`, in a forked process: returns at once with
+    ``.paths`` (id -> relative path); ``.wait()`` finishes and raises errors."""
+    from .publish import start_publishing as start
+
+    return start(kb, out_dir, commit=commit, site_url=site_url)
 
 
 def sheet_href(doc: Document) -> str | None:
@@ -44,4 +57,5 @@ def site_url_warning(kb: KnowledgeBase) -> str | None:
     return warning(kb)
 
 
-__all__ = ["FontError", "git_commit", "publish_sheets", "sheet_href", "site_url_warning"]
+__all__ = ["FontError", "git_commit", "publish_sheets", "sheet_href", "site_url_warning",
+           "start_publishing"]

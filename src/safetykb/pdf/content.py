@@ -24,8 +24,13 @@ _HAZARD = re.compile(r"^(?:hazards?|危险|危害|风险|危险点)\s*[:：]\s*"
 _BLOCK_START = re.compile(r"^\s*(?:#|[-*+]\s|\d+[.)]\s|\||```|~~~|<)")
 
 
+_MARKUP = re.compile(r"[\[\]<>*_`\\&]")
+
+
 def plain(markdown: str) -> str:
     """The words of one line of inline Markdown."""
+    if not _MARKUP.search(markdown):
+        return " ".join(markdown.split())
     text = _IMAGE.sub(r"\1", markdown)
     text = _LINK.sub(r"\1", text)
     text = _REF_LINK.sub(r"\1", text)

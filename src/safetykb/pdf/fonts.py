@@ -100,15 +100,37 @@ class FontSet:
     approximate: bool = False
 
     def width(self, text: str, bold: bool, size: float) -> float:
-        from reportlab.pdfbase.pdfmetrics import stringWidth
+        """Advance width of ``text`` in points. Widths are additive (no
+        kerning in either font), so they are summed from a per-character table."""
+        table = _table(self.bold if bold else self.regular, self.approximate)
+        try:
+            return sum(table[ch] for ch in text) * size
+        except KeyError:
+            for ch in text:
+                if ch not in table:
+                    table[ch] = _char_width(ch, self.bold if bold else self.regular,
+                                            self.approximate)
+            return sum(table[ch] for ch in text) * size
 
-        if self.approximate:
-            # CJK glyphs are one em wide; everything else as in Helvetica.
-            wide = sum(1 for ch in text if is_wide(ch))
-            narrow = "".join(ch for ch in text if not is_wide(ch))
-            return wide * size + float(stringWidth(narrow, LATIN_BOLD if bold else LATIN_REGULAR,
-                                                   size))
-        return float(stringWidth(text, self.bold if bold else self.regular, size))
+
+_TABLES: dict[tuple[str, bool], dict[str, float]] = {}
+
+
+def _table(font: str, approximate: bool) -> dict[str, float]:
+    table = _TABLES.get((font, approximate))
+    if table is None:
+        table = _TABLES[(font, approximate)] = {}
+    return table
+
+
+def _char_width(ch: str, font: str, approximate: bool) -> float:
+    """Width of one character at 1 pt."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if approximate:
+        # No CJK font installed: CJK glyphs are one em wide; others as Helvetica.
+        return 1.0 if is_wide(ch) else float(stringWidth(ch, font, 1000)) / 1000
+    return float(stringWidth(ch, font, 1000)) / 1000
 
 
 LATIN = FontSet(LATIN_REGULAR, LATIN_BOLD)

@@ -187,27 +187,31 @@ def wrap(text: str, width: float, fonts: FontSet, size: float, bold: bool = Fals
     CJK characters, and inside a word only when the word alone is too wide."""
     lines: list[str] = []
     cur = ""
+    cur_w = 0.0
     space = False
+    space_w = fonts.width(" ", bold, size)
     for tok in _TOKEN.findall(text):
         if tok.isspace():
             space = bool(cur)
             continue
-        candidate = f"{cur} {tok}" if space else cur + tok
-        if not cur or fonts.width(candidate, bold, size) <= width:
-            if not cur and fonts.width(tok, bold, size) > width:
-                lines.extend(_break_word(tok, width, fonts, size, bold)[:-1])
-                candidate = _break_word(tok, width, fonts, size, bold)[-1]
-            cur = candidate
-        elif tok[0] in _NO_LINE_START and not space and len(cur) > 1 and is_wide(cur[-1]):
+        tok_w = fonts.width(tok, bold, size)
+        added = tok_w + (space_w if space else 0.0)
+        if cur and cur_w + added <= width:
+            cur, cur_w = (f"{cur} {tok}" if space else cur + tok), cur_w + added
+        elif cur and tok[0] in _NO_LINE_START and not space and len(cur) > 1 \
+                and is_wide(cur[-1]):
             lines.append(cur[:-1])
             cur = cur[-1] + tok
+            cur_w = fonts.width(cur, bold, size)
         else:
-            lines.append(cur)
-            if fonts.width(tok, bold, size) > width:
+            if cur:
+                lines.append(cur)
+            if tok_w > width:
                 parts = _break_word(tok, width, fonts, size, bold)
                 lines.extend(parts[:-1])
                 tok = parts[-1]
-            cur = tok
+                tok_w = fonts.width(tok, bold, size)
+            cur, cur_w = tok, tok_w
         space = False
     if cur:
         lines.append(cur)
@@ -295,6 +299,7 @@ class _Layout:
         self.qr_url = (f"{site_url.rstrip('/')}/id/{quote(doc_id, safe='')}/"
                        if site_url and doc_id else None)
         self.config = config
+        self._footer_h: float | None = None
 
     # -- shared parts
     def wrap(self, text: str, width: float, size: float, bold: bool = False) -> list[str]:
@@ -381,7 +386,9 @@ class _Layout:
         return d
 
     def footer_height(self) -> float:
-        return self.footer(9, 9).h
+        if self._footer_h is None:
+            self._footer_h = self.footer(9, 9).h
+        return self._footer_h
 
     # -- checklists
     def checklist_drafts(self, size: float) -> list[Draft]:
@@ -655,7 +662,8 @@ def layout_sheet(doc: Document, config: Config, *, commit: str | None = None,
     build = lay.checklist_drafts if doc.type == "checklist" else lay.action_drafts
     chosen = settings.min_font_size
     drafts: list[Draft] = []
-    for size in _sizes(settings):
+    # The one-page rule only asks whether it fits at the minimum size.
+    for size in [settings.min_font_size] if measuring else _sizes(settings):
         drafts = build(size)
         if lay.fits(header, drafts) >= 0:
             chosen = size

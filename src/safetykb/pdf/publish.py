@@ -14,9 +14,12 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
+from ..config import ConfigError
 from ..current import is_current
 from ..model import Document, KnowledgeBase
+from .fonts import FontError
 from .layout import PrintSettings, Sheet, layout_sheet
 from .render import render_sheet
 
@@ -142,3 +145,75 @@ def publish_sheets(kb: KnowledgeBase, out_dir: Path, *, commit: str | None,
         finally:
             _JOB = None
     return {doc.id or "": f"{PRINT_DIR}/{doc.id}.pdf" for doc in docs}
+
+
+class PendingSheets:
+    """Sheets being written by a forked process while the caller goes on (the
+    site generator renders pages on one core; the sheets take the other).
+
+    ``paths`` (id -> path relative to the output folder) is known at once, so
+    pages can link to their PDFs before the PDFs exist; :meth:`wait` joins the
+    process and raises what :func:`publish_sheets` would have raised.
+    """
+
+    def __init__(self, kb: KnowledgeBase, out_dir: Path, commit: str | None,
+                 site_url: str | None) -> None:
+        self.paths = {doc.id or "": f"{PRINT_DIR}/{doc.id}.pdf" for doc in published(kb)}
+        self._inline: tuple[KnowledgeBase, Path, str | None, str | None] | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._reader: Any = None
+        # Settings are validated here, so a bad print: setting fails at once.
+        PrintSettings.from_config(kb.config)
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._inline = (kb, out_dir, commit, site_url)
+            return
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        self._reader = reader
+        self._process = context.Process(target=_publish_child,
+                                        args=(writer, kb, out_dir, commit, site_url))
+        self._process.start()
+        writer.close()
+
+    def wait(self) -> dict[str, str]:
+        """Wait until every sheet is written; id -> relative path."""
+        if self._inline is not None:
+            kb, out_dir, commit, site_url = self._inline
+            self._inline = None
+            return publish_sheets(kb, out_dir, commit=commit, site_url=site_url)
+        if self._process is None:
+            return self.paths
+        try:
+            kind, message = self._reader.recv()
+        except EOFError:
+            kind, message = "error", "the process writing the printed sheets died"
+        self._process.join()
+        self._process = None
+        if kind == "font":
+            raise FontError(message)
+        if kind == "config":
+            raise ConfigError(message)
+        if kind == "error":
+            raise RuntimeError(f"printed sheets: {message}")
+        return self.paths
+
+
+def _publish_child(writer: Any, kb: KnowledgeBase, out_dir: Path, commit: str | None,
+                   site_url: str | None) -> None:
+    try:
+        publish_sheets(kb, out_dir, commit=commit, site_url=site_url)
+        writer.send(("ok", ""))
+    except FontError as exc:
+        writer.send(("font", str(exc)))
+    except ConfigError as exc:
+        writer.send(("config", str(exc)))
+    except Exception as exc:  # reported to the parent, which raises it
+        writer.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        writer.close()
+
+
+def start_publishing(kb: KnowledgeBase, out_dir: Path, *, commit: str | None,
+                     site_url: str | None = None) -> PendingSheets:
+    """Start :func:`publish_sheets` in a forked process; see :class:`PendingSheets`."""
+    return PendingSheets(kb, out_dir, commit, site_url)

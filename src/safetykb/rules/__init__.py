@@ -20,6 +20,8 @@ from . import (
     fl002_too_large,
     fl003_outside_link,
     fl004_line_endings,
+    fl005_file_name,
+    fl006_url_collision,
     fm001_no_front_matter,
     fm002_yaml_syntax,
     fm003_missing_field,
@@ -55,12 +57,14 @@ from . import (
     st004_heading_levels,
     st005_body_title,
     tx001_invisible_characters,
+    tx002_trailing_whitespace,
 )
 from .base import Context, Finding, Rule
 
 _MODULES = [
     fl001_unreadable, fl002_too_large, fl003_outside_link, fl004_line_endings,
-    tx001_invisible_characters,
+    fl005_file_name, fl006_url_collision,
+    tx001_invisible_characters, tx002_trailing_whitespace,
     fm001_no_front_matter, fm002_yaml_syntax, fm003_missing_field, fm004_bad_value,
     fm005_unknown_field, fm006_yaml_alias, fm007_duplicate_key,
     id001_duplicate_id, ref001_dangling_reference, ref002_self_reference,

@@ -5,6 +5,11 @@ line of a pull request's diff look changed, so reviewers cannot see what
 really changed in a safety instruction. The file is still read (the endings
 are normalised), and the message says how to save it.
 
+``safetykb check --fix`` rewrites the file with LF endings and without the
+BOM. The loader has already normalised the text a rule is given (CRLF and CR
+became LF, the BOM was dropped), so the fix returns that text unchanged and
+writing it is the repair.
+
 Failing example: a file saved by Notepad with CRLF endings.
 
 Passing example: the same file saved with LF endings (``git config
@@ -27,3 +32,10 @@ SCOPE = "document"
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     return recorded(doc, ID)
+
+
+def fix(doc: Document, text: str) -> str:
+    """``text`` as given: the loader already turned CRLF and CR into LF and
+    dropped the BOM, so writing it back (UTF-8, as ``--fix`` does) fixes the
+    file."""
+    return text

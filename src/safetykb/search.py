@@ -1,0 +1,197 @@
+"""The site's search index: Pagefind, built at the end of the site build.
+
+Material's own search builds a lunr index *in the browser* from one JSON
+file of every page on every page load (4.5 MB and 2.4 s at 1000 documents,
+linear in size). Pagefind writes a prebuilt index split into small chunks:
+the browser fetches only the chunks for the words typed (about 200 KB at any
+size), so the first result comes in well under a second (the table is in
+``developer-docs/search.md``).
+
+What is indexed is decided by the page, not by this module: the site's theme
+marks the searchable region of every page that may be searched with
+``data-pagefind-body`` (documents in force, the generated lists, ordinary
+pages) and leaves it off the others; :func:`build_index` indexes exactly the
+files that carry it, minus ``exclude`` (pages that must never be searched:
+drafts, superseded and withdrawn documents), and fails if one of those was
+marked anyway. A superseded or withdrawn document is found by its *id* only,
+through a small record that names its successor and leads to its archived
+page (which carries the banner).
+
+Pages are indexed in one bundle per language (``pagefind/`` for the site's
+language, ``pagefind/<lang>/`` for the others), each with the language's own
+word splitting (Chinese by words with Pagefind's extended build, English with
+stemming); the search box merges them, so one search finds documents in
+every language. No MkDocs import: the plugin calls :func:`build_index` from
+its ``on_post_build``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .current import is_archived
+from .links import page_dir
+from .model import KnowledgeBase
+
+#: Where the index goes in the site, and the manifest the search box reads.
+BUNDLE = "pagefind"
+MANIFEST = "safetykb-search.json"
+BODY_MARK = "data-pagefind-body"
+_LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
+#: Folders of the built site that never hold pages to search.
+_SKIP = {BUNDLE, "assets", "search"}
+
+
+class SearchIndexError(RuntimeError):
+    """The index could not be built, or would hold a page it must not."""
+
+
+@dataclass(frozen=True)
+class ArchivedRecord:
+    """A superseded or withdrawn document: found by its id, leading to its
+    archived page, which names the successor."""
+
+    url: str
+    doc_id: str
+    title: str
+    status: str
+    lang: str
+    successor: str = ""
+
+
+@dataclass
+class IndexReport:
+    """What :func:`build_index` did: indexed URLs per language, seconds."""
+
+    pages: dict[str, list[str]] = field(default_factory=dict)
+    records: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def urls(self) -> set[str]:
+        return {url for urls in self.pages.values() for url in urls}
+
+
+def archived_records(kb: KnowledgeBase) -> list[ArchivedRecord]:
+    """One record per superseded or withdrawn document of ``kb``."""
+    out = []
+    for doc in kb.documents:
+        if not doc.fm_ok or not doc.id or not is_archived(doc):
+            continue
+        successor = doc.meta.get("superseded_by")
+        out.append(ArchivedRecord(url=page_dir(doc.relpath), doc_id=doc.id, title=doc.title,
+                                  status=doc.status or "", lang=doc.lang or kb.config.lang,
+                                  successor=successor if isinstance(successor, str) else ""))
+    return sorted(out, key=lambda r: r.doc_id)
+
+
+def _url(site: Path, path: Path) -> str:
+    """The site-relative URL of a built page (``a/b/`` for ``a/b/index.html``)."""
+    rel = path.relative_to(site).as_posix()
+    if rel == "index.html":
+        return ""
+    return rel[: -len("index.html")] if rel.endswith("/index.html") else rel
+
+
+def marked_pages(site: Path) -> Iterable[tuple[str, str, str]]:
+    """(url, lang, html) of every built page marked for the search."""
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site)
+        if rel.parts[0] in _SKIP or rel.as_posix() == "404.html":
+            continue
+        text = path.read_text("utf-8")
+        if BODY_MARK not in text:
+            continue
+        lang = _LANG.search(text)
+        yield _url(site, path), (lang.group(1) if lang else "en") or "en", text
+
+
+def build_index(site_dir: Path, *, exclude: Collection[str] = (),
+                archived: Iterable[ArchivedRecord] = (), default_lang: str = "en",
+                ) -> IndexReport:
+    """Index the pages of the built site in ``site_dir`` marked for search.
+
+    ``exclude`` holds site-relative page URLs (``procedures/x/``) that must not
+    be searched; a marked page among them fails the build (the theme marked a
+    page it must not). ``archived`` adds id-only records for superseded and
+    withdrawn documents. Writes ``pagefind/`` (and ``pagefind/<lang>/`` for
+    each other language) and the manifest the search box reads.
+    """
+    started = time.perf_counter()
+    site = Path(site_dir)
+    hidden = {u.strip("/") for u in exclude}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for url, lang, text in marked_pages(site):
+        if url.strip("/") in hidden:
+            raise SearchIndexError(f"{url} must not be searched (superseded, withdrawn or "
+                                   "draft) but is marked for the search index")
+        groups.setdefault(lang, []).append((url, text))
+    records = list(archived)
+    for record in records:
+        groups.setdefault(record.lang, [])
+    if not groups:
+        groups[default_lang] = []
+    report = IndexReport()
+    out = site / BUNDLE
+    if out.exists():
+        import shutil
+
+        shutil.rmtree(out)
+    langs = sorted(groups, key=lambda lang: (lang != default_lang, lang))
+    bundles = []
+    for number, lang in enumerate(langs):
+        target = out if number == 0 else out / lang
+        bundles.append("" if number == 0 else f"{lang}/")
+        mine = [r for r in records if r.lang == lang]
+        asyncio.run(_index(target, lang, groups[lang], mine))
+        report.pages[lang] = [url for url, _ in groups[lang]]
+        report.records += [r.url for r in mine]
+    (out / MANIFEST).write_text(json.dumps({"bundles": bundles, "languages": langs}), "utf-8")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _record_text(record: ArchivedRecord) -> tuple[str, dict[str, str]]:
+    """Content (the id only: nothing else of a document not in force is
+    searched) and meta of an archived document's record."""
+    shown = f"{record.doc_id} {record.title}"
+    meta = {"title": shown, "status": record.status, "id": record.doc_id}
+    if record.successor:
+        meta["successor"] = record.successor
+    return record.doc_id, meta
+
+
+async def _index(target: Path, lang: str, pages: list[tuple[str, str]],
+                 records: list[ArchivedRecord]) -> None:
+    try:
+        from pagefind.index import IndexConfig, PagefindIndex
+    except ImportError as exc:  # pragma: no cover - the site extra installs it
+        raise SearchIndexError("pagefind is not installed: pip install 'pagefind[extended]' "
+                               "(in the site extra)") from exc
+    config = IndexConfig(force_language=lang, output_path=str(target.resolve()))
+    try:
+        async with PagefindIndex(config=config) as index:
+            for url, text in pages:
+                await index.add_html_file(content=text, url="/" + url)
+            for record in records:
+                content, meta = _record_text(record)
+                await index.add_custom_record(url="/" + record.url, content=content,
+                                              language=lang, meta=meta,
+                                              filters={"status": [record.status]})
+    except SearchIndexError:
+        raise
+    except Exception as exc:  # the service reports its errors as plain exceptions
+        raise SearchIndexError(f"pagefind failed: {exc}") from exc
+
+
+def manifest(site_dir: Path) -> dict[str, Any]:
+    """The manifest written by :func:`build_index` (for tests and tools)."""
+    data: dict[str, Any] = json.loads((Path(site_dir) / BUNDLE / MANIFEST).read_text("utf-8"))
+    return data
