@@ -82,7 +82,9 @@ def test_next_build_succeeds_and_clears_leftovers(built_kb: Path) -> None:
 
 
 def _files(site: Path) -> frozenset[str]:
-    return frozenset(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    """The pages of a site (other files may be named by a hash of their content)."""
+    return frozenset(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                     if p.is_file())
 
 
 def _publishing(root: Path, known: set[str]) -> bool:

@@ -40,8 +40,11 @@ def start_build(root: Path, *args: str, env: dict[str, str] | None = None,
 
 
 def files(site: Path) -> set[str]:
-    """Every file of a site, through the site path (a link to a version)."""
-    return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    """Every page of a site, through the site path (a link to a version).
+
+    Pages only: other files (a search index) may be named by a hash of
+    their content, which changes from build to build."""
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.is_file()}
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 120, what: str = "") -> None:

@@ -97,7 +97,8 @@ def test_init_writes_a_knowledge_base_that_checks_and_builds(tmp_path: Path) -> 
     for rel in ("safetykb.yml", "mkdocs.yml", "docs/index.md", ".gitignore"):
         assert (kb / rel).is_file(), rel
     types = {re.search(r"^type: (\w+)$", p.read_text("utf-8"), re.M)[1]  # type: ignore[index]
-             for p in kb.rglob("*.md") if "docs" not in p.parts}
+             for p in kb.rglob("*.md") if "docs" not in p.parts
+             and not p.relative_to(kb).parts[0].startswith(".")}  # .github: PR templates
     assert types == {"procedure", "action", "checklist"}
     check = run("check", "--root", kb, "--strict")
     assert check.returncode == 0, check.stdout + check.stderr

@@ -4,9 +4,9 @@ A case is a folder ``tests/fixtures/fix/<RULE-ID>/<case>/`` with ``input.md``
 (read byte for byte, so it may hold CRLF or a BOM) and ``expected.md``: the
 document is loaded as ``safetykb check`` loads it, the rule's ``fix`` is given
 the document and its text, and the result must equal ``expected.md``. The rule
-must then no longer report the fixed text, the fix must change nothing the
-second time (a case's ``remaining.txt`` lists
-lines the rule still reports on purpose), and the fixed text must read the same to the loader (the same
+must then no longer report the fixed text (a case's ``remaining.txt`` lists
+lines the rule still reports on purpose), the fix must change nothing the
+second time, and the fixed text must read the same to the loader (the same
 sections, lists, items, links and HTML on the same lines), except where a fix
 deliberately changes it: ST005 removes the duplicate title, and a case folder
 holding a file ``changes-reading`` says so (TX002 writes ``<br>`` for a
@@ -77,3 +77,17 @@ def test_fix(case: Path, tmp_path: Path) -> None:
     assert rule.fix(after, after.text) == fixed, "a second fix changed the text again"
     if rule.id not in REMOVES_LINES and not (case / "changes-reading").exists():
         assert _reading(after) == _reading(before)
+
+
+def test_list_indent_fix_never_changes_what_the_parser_reads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fix re-parses its result and gives up when anything but indentation
+    # changed: a re-indentation that (by a bug) turned a step into code must
+    # leave the text as it was.
+    from safetykb.rules import md001_list_indent
+
+    case = FIX / "MD001" / "nested-steps"
+    doc, _ = _load(tmp_path, (case / "input.md").read_bytes())
+    monkeypatch.setattr(md001_list_indent, "_shifted",
+                        lambda body, blocks: body.replace("\n1. Stop", "\n        1. Stop"))
+    assert md001_list_indent.fix(doc, doc.text) == doc.text

@@ -235,3 +235,17 @@ if __name__ == "__main__":
         for doc, sheet in sheets_of(fixture_kb(Path(tmp))):
             check_golden(doc.id or "", sheet.describe())
             print(f"wrote {GOLDEN / (doc.id or '')}.txt")
+
+
+@pytest.mark.parametrize("paper", ["A5", "Letter"])
+def test_other_papers_hold_the_same_rules(tmp_path: Path, paper: str) -> None:
+    kb = fixture_kb(tmp_path)
+    config = kb.root / "safetykb.yml"
+    config.write_text(config.read_text("utf-8") + f"print:\n  paper: {paper}\n", "utf-8")
+    kb = load(kb.root)
+    sheets = [(d, s) for d, s in sheets_of(kb) if not (d.id or "").startswith("CL-PR1")]
+    assert sheets
+    test_nothing_crosses_the_margins(sheets)
+    test_no_blocks_overlap(sheets)
+    test_every_element_stays_in_its_block_and_texts_do_not_overlap(sheets)
+    test_minimum_font_size_and_line_spacing(sheets)

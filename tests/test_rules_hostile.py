@@ -101,3 +101,84 @@ def test_rules_are_linear_on_1mb_hostile_input(family: str, tmp_path: Path) -> N
     kb, ctx = _document(tmp_path, FAMILIES[family](1_000_000))
     seconds, rule = _slowest(kb, ctx)
     assert seconds < 10, f"{rule} took {seconds:.2f} s on 1 MB of {family}"
+
+
+# --- hostile values ---------------------------------------------------------
+
+CHECKLIST = ("---\nid: {id}\ntitle: Check\ntype: checklist\nrevision: 1\nstatus: draft\n"
+             "owner: Warehouse\nmode: read-do\n{extra}---\n\n## Before start\n\n- [ ] Forks\n")
+
+
+def _rules_at(root: Path) -> set[tuple[str, int, str]]:
+    return {(p.path, p.line, p.rule) for p in lint_root(root)}
+
+
+@pytest.mark.parametrize("name", [
+    'x" autofocus onfocus="alert(1)" y=".md',
+    "a) <img src=x onerror=alert(1)> (.md",
+    "sub'dir/cl-a.md",
+    "Upper.md",
+])
+def test_hostile_file_names_are_refused(name: str, kb_dir: Path) -> None:
+    path = kb_dir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CHECKLIST.format(id="CL-HOST-001", extra=""), "utf-8")
+    problems = [p for p in lint_root(kb_dir) if p.rule == "FL005"]
+    assert len(problems) == 1, problems
+    # The name is quoted escaped (repr) and the message says what is allowed.
+    assert repr(name) in problems[0].message
+    assert "a-z" in problems[0].message
+
+
+@pytest.mark.parametrize("value", ['"PROC-GEN-001\\n"', '"PROC-GEN-001\\r"', "|\n  PROC-GEN-001"])
+def test_id_with_a_final_newline_is_refused(value: str, kb_dir: Path) -> None:
+    text = CHECKLIST.format(id=value, extra="")
+    (kb_dir / "cl-a.md").write_text(text, "utf-8")
+    assert ("cl-a.md", 2, "FM004") in _rules_at(kb_dir)
+
+
+def test_area_with_a_final_newline_is_refused(tmp_path: Path) -> None:
+    from safetykb.scaffold import InitError, init_kb, new_document
+
+    init_kb(tmp_path / "kb", TODAY)
+    config = load_config(tmp_path / "kb", default_levels())
+    with pytest.raises(InitError, match="--area"):
+        new_document(tmp_path / "kb", config, "procedure", "Title", "HD\n")
+
+
+def test_yaml_escapes_cannot_hide_invisible_characters(kb_dir: Path) -> None:
+    extra = ('author: "Plant Manager\\u200b"\ntags: [a, {b: "x\\u2066y"}]\n'
+             'workstation: "Press\\u3164 4"\n')
+    (kb_dir / "cl-a.md").write_text(CHECKLIST.format(id="CL-HOST-002", extra=extra), "utf-8")
+    found = {(line, rule) for _, line, rule in _rules_at(kb_dir)}
+    assert {(9, "TX001"), (10, "TX001"), (11, "TX001")} <= found
+
+
+def test_a_waiver_of_a_security_rule_is_reported_and_ignored(kb_dir: Path) -> None:
+    extra = "waivers:\n  - rule: HT001\n    reason: needed\n"
+    text = CHECKLIST.format(id="CL-HOST-003", extra=extra) + "- [ ] <script>x()</script>\n"
+    (kb_dir / "cl-a.md").write_text(text, "utf-8")
+    found = _rules_at(kb_dir)
+    assert ("cl-a.md", 10, "FM008") in found
+    assert ("cl-a.md", 17, "HT001") in found
+
+
+def test_waivable_comes_from_the_configuration(kb_dir: Path) -> None:
+    (kb_dir / "safetykb.yml").write_text("content_dirs: [.]\nwaivable: [HT001]\n", "utf-8")
+    extra = "waivers:\n  - rule: HT001\n    reason: reviewed by IT security, ticket 42\n"
+    text = CHECKLIST.format(id="CL-HOST-004", extra=extra) + "- [ ] <script>x()</script>\n"
+    (kb_dir / "cl-a.md").write_text(text, "utf-8")
+    rules = {rule for _, _, rule in _rules_at(kb_dir)}
+    assert "HT001" not in rules and "FM008" not in rules
+
+
+def test_placeholder_words_come_from_the_configuration(kb_dir: Path) -> None:
+    (kb_dir / "safetykb.yml").write_text(
+        "content_dirs: [.]\nrules:\n  PH001:\n    words: [DRAFT, 未完]\n", "utf-8")
+    text = (CHECKLIST.format(id="CL-HOST-005", extra="author: A\napproved_by: B\n"
+                             "effective: 2026-01-05\nreview_due: 2027-06-30\n")
+            .replace("status: draft", "status: approved")
+            + "- [ ] TODO is not in this list\n- [ ] DRAFT wording\n- [ ] 检查未完\n")
+    (kb_dir / "cl-a.md").write_text(text, "utf-8")
+    found = sorted(line for _, line, rule in _rules_at(kb_dir) if rule == "PH001")
+    assert found == [19, 20]

@@ -230,28 +230,36 @@ def compare(ref: str, before: list[Document], after: list[Document]) -> Change:
     change = Change(ref=ref, before=before, after=after, before_by_id=_first_by_id(before),
                     after_by_id=_first_by_id(after))
     paired: set[int] = set()
-    # 1. A body found once on each side, unchanged: the same document whatever
+
+    def by_id(fuzzy: bool) -> None:
+        for doc in after:
+            if change.previous(doc) is not None or not doc.fm_ok:
+                continue
+            prev = change.before_by_id.get(doc.id or "")
+            if prev is not None and id(prev) not in paired and same_document(prev, doc, fuzzy):
+                change._pair(prev, doc)
+                paired.add(id(prev))
+
+    # 1. The same id and the same title, body or text.
+    by_id(fuzzy=False)
+    # 2. A body found once on each side, unchanged: the same document whatever
     #    its id (this is how a changed or swapped id is seen).
     before_bodies: dict[str, list[Document]] = {}
     after_bodies: dict[str, list[Document]] = {}
-    for docs, bodies in ((before, before_bodies), (after, after_bodies)):
-        for doc in docs:
-            if doc.fm_ok and _body(doc):
-                bodies.setdefault(_body(doc), []).append(doc)
+    for doc in before:
+        if doc.fm_ok and _body(doc) and id(doc) not in paired:
+            before_bodies.setdefault(_body(doc), []).append(doc)
+    for doc in after:
+        if doc.fm_ok and _body(doc) and change.previous(doc) is None:
+            after_bodies.setdefault(_body(doc), []).append(doc)
     for body, olds in before_bodies.items():
         news = after_bodies.get(body, [])
-        if len(olds) == 1 and len(news) == 1 and same_document(olds[0], news[0], fuzzy=False):
+        if len(olds) == 1 and len(news) == 1:
             change._pair(olds[0], news[0])
             paired.add(id(olds[0]))
-    # 2. The same id, confirmed by content.
-    for doc in after:
-        if change.previous(doc) is not None:
-            continue
-        prev = change.before_by_id.get(doc.id or "") if doc.fm_ok else None
-        if prev is not None and id(prev) not in paired and same_document(prev, doc):
-            change._pair(prev, doc)
-            paired.add(id(prev))
-    # 3. The rest by the same path (with similar content), text or title: a
+    # 3. The same id, with at least half of the lines in common.
+    by_id(fuzzy=True)
+    # 4. The rest by the same path (with similar content), text or title: a
     #    changed id. Never by mere similarity across paths: documents written
     #    from one template look alike.
     lone_after = [d for d in after if change.previous(d) is None]

@@ -40,14 +40,27 @@ def one_line(message: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], message)
 
 
-def _waived(doc: Document) -> set[str]:
+def _default_waivable() -> frozenset[str]:
+    from .rules.fm008_waiver_not_allowed import default_waivable
+
+    return default_waivable()
+
+
+def _waived(doc: Document, config: Config | None = None) -> set[str]:
+    """Rules ``doc`` waives for itself: those of its ``waivers`` with a reason
+    that the configuration's ``waivable`` list allows (the package default's
+    list without a configuration). A waiver of any other rule has no effect;
+    FM008 reports it."""
     waivers = doc.meta.get("waivers") if doc.fm_ok else None
     out: set[str] = set()
-    if isinstance(waivers, list):
-        for waiver in waivers:
-            if isinstance(waiver, dict) and isinstance(waiver.get("rule"), str) \
-                    and isinstance(waiver.get("reason"), str) and waiver["reason"].strip():
-                out.add(waiver["rule"])
+    if not isinstance(waivers, list):
+        return out
+    allowed = config.waivable if config is not None else _default_waivable()
+    for waiver in waivers:
+        if isinstance(waiver, dict) and isinstance(waiver.get("rule"), str) \
+                and isinstance(waiver.get("reason"), str) and waiver["reason"].strip() \
+                and waiver["rule"] in allowed:
+            out.add(waiver["rule"])
     return out
 
 
@@ -63,7 +76,7 @@ def _run(rules: Iterable[Rule], docs: Iterable[Document], kb: KnowledgeBase,
         ctx = Context(kb=kb, config=config, today=today, options=config.rule_options(rule.id),
                       _by_id=by_id)
         for doc in docs:
-            if rule.id in _waived(doc):
+            if rule.id in _waived(doc, config):
                 continue
             for finding in rule.check(doc, ctx):
                 target = finding.doc or doc

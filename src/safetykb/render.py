@@ -8,14 +8,19 @@ engine passes it through; its look is in ``safetykb.css``.
 
 from __future__ import annotations
 
+import functools
 import html
-from collections.abc import Callable, Iterator
+import importlib.util
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from .current import is_published
 from .links import href, page_dir, relative_url, resolve
 from .loader import CRITICAL_MARK
 from .markdown import parser, slugify
@@ -35,6 +40,9 @@ LABELS = {
         "draft": "Draft: not approved, not in force.",
         "superseded": "Superseded: not in force. Use {successor}.",
         "withdrawn": "Withdrawn: not in force.",
+        "more": "Approval, scope, related documents", "used_by": "Used by",
+        "hazards": "Hazards", "ppe": "Wear", "safety": "Hazards and protective equipment",
+        "emergency": "Emergency", "details": "Document details", "tags": "Keywords",
     },
     "zh": {
         "id": "编号", "revision": "版次", "status": "状态", "owner": "归口部门",
@@ -46,10 +54,85 @@ LABELS = {
         "draft": "草稿：未批准，不得执行。",
         "superseded": "已被替代：不得执行。请使用 {successor}。",
         "withdrawn": "已废止：不得执行。",
+        "more": "批准、适用范围、相关文件", "used_by": "引用本文件的文件",
+        "hazards": "危险", "ppe": "劳保用品", "safety": "危险与劳动防护用品",
+        "emergency": "应急处置", "details": "文件信息", "tags": "关键词",
     },
 }
 
 STATUS_ZH = {"draft": "草稿", "approved": "已批准", "superseded": "已替代", "withdrawn": "已废止"}
+
+#: The fields in the compact grid under the title; everything else is behind
+#: the disclosure. ``id`` and ``status`` stand in the title line and are kept
+#: in the grid for tools that read it, hidden from view.
+GRID_FIELDS = ("revision", "effective", "review_due", "owner")
+
+#: Words of a hazard or a piece of PPE to one of Material's bundled icons
+#: (``.icons/<set>/<name>.svg`` in the installed mkdocs-material; copied into
+#: the page at build time, so no request leaves the site). First match wins.
+HAZARD_ICONS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("electric", "voltage", "shock", "live", "电"), "material/lightning-bolt"),
+    (("fire", "hot", "burn", "weld", "flam", "spark", "火", "焊", "烫"), "material/fire"),
+    (("explos", "爆"), "material/alert-octagram"),
+    (("gas", "cylinder", "pressur", "气瓶", "压力"), "material/gas-cylinder"),
+    (("chemical", "toxic", "acid", "corros", "fume", "化学", "毒", "腐蚀"), "material/flask"),
+    (("noise", "噪"), "material/volume-high"),
+    (("fall", "height", "ladder", "高处", "坠落"), "material/ladder"),
+    (("crush", "pinch", "moving", "rotat", "entangl", "press", "cut", "挤", "绞", "机械", "冲压"),
+     "material/cog"),
+    (("load", "lift", "crane", "weight", "起重", "吊"), "material/weight"),
+    (("vehicle", "forklift", "truck", "叉车", "车辆"), "material/truck"),
+    (("radiat", "辐射"), "material/radioactive"),
+    (("energy", "stored", "能量"), "material/flash"),
+)
+PPE_ICONS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("helmet", "hard hat", "安全帽"), "material/hard-hat"),
+    (("goggle", "glasses", "eye", "face shield", "visor", "护目", "眼镜", "面罩"),
+     "material/safety-goggles"),
+    (("ear", "hearing", "耳"), "material/ear-hearing"),
+    (("glove", "手套"), "fontawesome/solid/mitten"),
+    (("mask", "respirat", "breathing", "口罩", "呼吸"), "fontawesome/solid/mask-ventilator"),
+    (("boot", "shoe", "footwear", "鞋"), "material/shoe-print"),
+    (("harness", "lanyard", "安全带"), "material/account-hard-hat"),
+    (("lock", "padlock", "tag", "锁"), "material/lock"),
+)
+_DEFAULT_ICON = {"hazards": "material/alert", "ppe": "material/shield-account"}
+
+
+def _icons_dir() -> Path | None:
+    """Material's bundled icon folder, found without importing MkDocs."""
+    spec = importlib.util.find_spec("material")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        folder = Path(location) / "templates" / ".icons"
+        if folder.is_dir():
+            return folder
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def icon_svg(name: str) -> str:
+    """Inline SVG of one of Material's bundled icons (``material/fire``),
+    decorative (hidden from screen readers); "" when not installed."""
+    folder = _icons_dir()
+    path = folder / f"{name}.svg" if folder is not None else None
+    if path is None or not path.is_file():
+        return ""
+    svg = path.read_text("utf-8").strip()
+    if not svg.startswith("<svg "):
+        return ""
+    return svg.replace("<svg ", '<svg class="skb-icon" aria-hidden="true" focusable="false" ',
+                       1)
+
+
+def _icon_for(kind: str, text: str) -> str:
+    words = text.lower()
+    table = HAZARD_ICONS if kind == "hazards" else PPE_ICONS
+    for keys, name in table:
+        if any(k in words for k in keys):
+            return name
+    return _DEFAULT_ICON[kind]
 
 
 def link_between(from_doc: Document, to_doc: Document) -> str:
@@ -61,12 +144,34 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _filter_value(value: object) -> str:
+    """A Pagefind filter value: one line, no comma (Pagefind splits on it)."""
+    return " ".join(str(value).replace(",", " ").split())
+
+
+def _emergency_anchor(doc: Document) -> str | None:
+    for section in doc.sections:
+        slug = slugify(section.title)
+        if slug.startswith("emergency") or "应急" in section.title:
+            return slug
+    return None
+
+
 def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | None],
-                 page_url: Callable[[Document, Document], str] = link_between) -> str:
-    """The HTML block shown above every document: who, what revision, when."""
-    labels = LABELS[lang]
+                 page_url: Callable[[Document, Document], str] = link_between,
+                 used_by: Sequence[Document] = ()) -> str:
+    """The HTML block shown above every document.
+
+    In order: the status banner (draft, superseded, withdrawn) in the page's
+    language; the title line (the id, the title, the status as a badge); for
+    actions and checklists the hazards and protective equipment with icons,
+    for procedures one link to the Emergency section; the compact grid of
+    revision, effective and review dates and owner; everything else (type,
+    approver, scope, related documents, change note, "Used by") behind a
+    disclosure. Every value from the document is HTML-escaped.
+    """
+    labels = LABELS.get(lang, LABELS["en"])
     status = doc.status or ""
-    rows: list[tuple[str, str]] = []
 
     def ref(value: object) -> str:
         target = resolve(value) if isinstance(value, str) else None
@@ -75,34 +180,116 @@ def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | N
         return (f'<a href="{_esc(page_url(doc, target))}" title="{_esc(target.title)}">'
                 f"{_esc(value)}</a>")
 
-    rows.append(("id", f'<code class="skb-id">{_esc(doc.id or "")}</code>'))
-    rows.append(("revision", _esc(doc.meta.get("revision", ""))))
-    status_text = STATUS_ZH.get(status, status) if lang == "zh" else status
-    rows.append(("status", f'<span class="skb-status skb-status-{_esc(status)}">'
-                           f"{_esc(status_text)}</span>"))
-    rows.append(("type", _esc(labels.get(f"{doc.type}_t", doc.type or ""))))
-    for key in ("owner", "approved_by", "effective", "review_due", "mode", "workstation"):
-        if doc.meta.get(key) not in (None, ""):
-            rows.append((key, _esc(doc.meta[key])))
-    for key in ("procedure", "superseded_by"):
-        if doc.meta.get(key):
-            rows.append((key, ref(doc.meta[key])))
-    for key in ("applies_to", "related"):
-        values = doc.meta.get(key)
-        if isinstance(values, list) and values:
-            shown = [ref(v) if key == "related" else _esc(v) for v in values]
-            rows.append((key, ", ".join(shown)))
-    if doc.meta.get("change_note"):
-        rows.append(("change_note", _esc(doc.meta["change_note"])))
-    cells = "\n".join(
-        f'<div class="skb-field skb-field-{key}"><dt>{_esc(labels[key])}</dt><dd>{value}</dd></div>'
-        for key, value in rows
-    )
-    out = f'<dl class="skb-header" data-skb-id="{_esc(doc.id or "")}">\n{cells}\n</dl>\n'
+    out: list[str] = []
     if status in ("draft", "superseded", "withdrawn"):
         successor = doc.meta.get("superseded_by")
         message = labels[status].format(successor=ref(successor) if successor else "")
-        out += f'<p class="skb-banner skb-banner-{_esc(status)}">{message}</p>\n'
+        out.append(f'<p class="skb-banner skb-banner-{_esc(status)}" role="note" '
+                   f'data-pagefind-ignore>{message}</p>')
+
+    status_text = STATUS_ZH.get(status, status) if lang == "zh" else status
+    type_text = labels.get(f"{doc.type}_t", doc.type or "")
+    area = doc.relpath.split("/")[-2] if doc.relpath.count("/") >= 2 else ""
+    filters = [("type", type_text), ("area", area), ("language", lang)]
+    filter_tags = "".join(f'<span data-pagefind-filter="{_esc(k)}:{_esc(_filter_value(v))}">'
+                          "</span>" for k, v in filters if _filter_value(v))
+    out.append(
+        '<div class="skb-titleline">'
+        f'<h1 data-pagefind-meta="title" data-pagefind-weight="10"><span class="skb-id">'
+        f'{_esc(doc.id or "")}</span> <span class="skb-title">{_esc(doc.title)}</span></h1>'
+        f'<span class="skb-status skb-status-{_esc(status)}" data-pagefind-ignore>'
+        f"{_esc(status_text)}</span>"
+        f'<span class="skb-type" data-pagefind-ignore>{_esc(type_text)}</span>'
+        f"{filter_tags}</div>")
+
+    safety = _safety_summary(doc, labels)
+    if safety:
+        out.append(safety)
+
+    grid: list[tuple[str, str, bool]] = [
+        ("id", f'<code class="skb-id">{_esc(doc.id or "")}</code>', True),
+        ("status", f'<span class="skb-status skb-status-{_esc(status)}">'
+                   f"{_esc(status_text)}</span>", True)]
+    for key in GRID_FIELDS:
+        if doc.meta.get(key) not in (None, ""):
+            grid.append((key, _esc(doc.meta[key]), False))
+    cells = "\n".join(
+        f'<div class="skb-field skb-field-{key}"{" hidden" if hidden else ""}>'
+        f"<dt>{_esc(labels[key])}</dt><dd>{value}</dd></div>"
+        for key, value, hidden in grid)
+    out.append(f'<dl class="skb-header" data-skb-id="{_esc(doc.id or "")}" '
+               f'data-pagefind-ignore>\n{cells}\n</dl>')
+
+    more: list[tuple[str, str]] = [("type", _esc(type_text))]
+    for key in ("approved_by", "mode", "workstation"):
+        if doc.meta.get(key) not in (None, ""):
+            more.append((key, _esc(doc.meta[key])))
+    for key in ("procedure", "superseded_by"):
+        if doc.meta.get(key):
+            more.append((key, ref(doc.meta[key])))
+    for key in ("applies_to", "related", "tags"):
+        values = doc.meta.get(key)
+        if isinstance(values, list) and values:
+            shown = [ref(v) if key == "related" else _esc(v) for v in values]
+            more.append((key, ", ".join(shown)))
+    if doc.meta.get("change_note"):
+        more.append(("change_note", _esc(doc.meta["change_note"])))
+    if used_by:
+        shown = [f'<a href="{_esc(page_url(doc, d))}" title="{_esc(d.title)}">{_esc(d.id)}</a>'
+                 for d in used_by]
+        more.append(("used_by", ", ".join(shown)))
+    rows = "\n".join(f'<div class="skb-field skb-field-{key}"><dt data-pagefind-ignore>'
+                     f"{_esc(labels[key])}</dt><dd>{value}</dd></div>" for key, value in more)
+    out.append('<details class="skb-more" data-pagefind-weight="2">'
+               f'<summary data-pagefind-ignore>{_esc(labels["more"])}</summary>\n'
+               f'<dl class="skb-more-list">\n{rows}\n</dl>\n</details>')
+    return "\n".join(out) + "\n"
+
+
+def _safety_summary(doc: Document, labels: dict[str, str]) -> str:
+    """Hazards and PPE with icons (actions, checklists); on procedures, one
+    link to the Emergency section."""
+    if doc.type == "procedure":
+        anchor = _emergency_anchor(doc)
+        if anchor is None:
+            return ""
+        return (f'<p class="skb-safety skb-safety-procedure" data-pagefind-ignore>'
+                f'<a class="skb-jump" href="#{_esc(anchor)}">{icon_svg("material/lifebuoy")}'
+                f'{_esc(labels["emergency"])}</a></p>')
+    rows = []
+    for kind in ("hazards", "ppe"):
+        values = doc.meta.get(kind)
+        if not isinstance(values, list) or not values:
+            continue
+        items = "".join(f'<li>{icon_svg(_icon_for(kind, str(v)))}<span>{_esc(v)}</span></li>'
+                        for v in values if isinstance(v, str))
+        rows.append(f'<div class="skb-safety-row skb-safety-{kind}">'
+                    f'<span class="skb-safety-label">{_esc(labels[kind])}</span>'
+                    f'<ul class="skb-safety-list">{items}</ul></div>')
+    if not rows:
+        return ""
+    return (f'<section class="skb-safety" aria-label="{_esc(labels["safety"])}" '
+            'data-pagefind-weight="5">'
+            + "".join(rows) + "</section>")
+
+
+def used_by_map(kb: KnowledgeBase) -> dict[str, list[Document]]:
+    """For each id, the documents that refer to it: in ``related``,
+    ``procedure`` or ``superseded_by``, or by writing its id in their text."""
+    known = {d.id for d in kb.documents if d.fm_ok and d.id}
+    out: dict[str, list[Document]] = {}
+    for doc in sorted(kb.documents, key=lambda d: d.id or ""):
+        if not doc.fm_ok or not doc.id:
+            continue
+        refs: set[str] = set()
+        for key in ("related", "procedure", "superseded_by"):
+            value = doc.meta.get(key)
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, str):
+                    refs.add(v)
+        refs |= {m.group(0) for m in _ID_IN_TEXT.finditer(doc.body)}
+        for ref_id in sorted(refs & known - {doc.id}):
+            out.setdefault(ref_id, []).append(doc)
     return out
 
 
@@ -165,6 +352,8 @@ def document_html(doc: Document, kb: KnowledgeBase) -> RenderedPage:
     labels = LABELS.get(lang, LABELS["en"])
     critical = {item.line - doc.body_line for item in doc.items if item.critical}
     badge = f'<span class="skb-critical">{_esc(labels["critical"])}</span> '
+    targets = {d.id: d for d in kb.documents
+               if d.fm_ok and d.id and d is not doc and is_published(d)}
 
     def rewrite(tok: Token) -> None:
         if tok.type == "inline" and tok.map and tok.map[0] in critical and tok.children:
@@ -178,6 +367,10 @@ def document_html(doc: Document, kb: KnowledgeBase) -> RenderedPage:
                     child.content = after.lstrip()
                     tok.children[i:i] = [lead, mark]
                     break
+        if tok.type == "inline" and tok.children:
+            tok.children = _link_ids(tok.children, doc, targets)
+        if tok.meta.get("skb_idref"):
+            return
         attr = "href" if tok.type == "link_open" else "src" if tok.type == "image" else None
         if attr is None:
             return
@@ -187,6 +380,49 @@ def document_html(doc: Document, kb: KnowledgeBase) -> RenderedPage:
             tok.attrs[attr] = url
 
     return render_markdown(doc.body, kb.config.allowed_html_tags, rewrite)
+
+
+#: An id written in text: not part of a longer word or id.
+_ID_IN_TEXT = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![\w-])")
+
+
+def _link_ids(children: list[Token], doc: Document, targets: dict[str, Document]) -> list[Token]:
+    """Ids of published documents written in text become links to them;
+    never inside a link (or an image's text) and never in code (code spans
+    are their own tokens, code blocks are not inline)."""
+    out: list[Token] = []
+    depth = 0
+    for child in children:
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            depth = max(0, depth - 1)
+        if child.type != "text" or depth or not targets:
+            out.append(child)
+            continue
+        text, pos = child.content, 0
+        for match in _ID_IN_TEXT.finditer(text):
+            target = targets.get(match.group(0))
+            if target is None:
+                continue
+            if match.start() > pos:
+                out.append(_text_token(text[pos:match.start()]))
+            opening = Token("link_open", "a", 1)
+            opening.attrs = {"href": link_between(doc, target), "title": target.title}
+            opening.meta = {"skb_idref": True}
+            out += [opening, _text_token(match.group(0)), Token("link_close", "a", -1)]
+            pos = match.end()
+        if pos == 0:
+            out.append(child)
+        elif pos < len(text):
+            out.append(_text_token(text[pos:]))
+    return out
+
+
+def _text_token(content: str) -> Token:
+    tok = Token("text", "", 0)
+    tok.content = content
+    return tok
 
 
 def rules_reference_markdown() -> str:

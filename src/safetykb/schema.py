@@ -174,6 +174,12 @@ FIELDS: dict[str, Field] = {
         Field("applies_to", "Sites, areas, teams or workstations the document applies to.",
               _list_of(_text, "names"), _LIST_STR),
         Field("tags", "Words to find the document by.", _list_of(_text, "words"), _LIST_STR),
+        Field("hazards", "Main hazards of the job as short phrases (\"moving ram\", "
+              "\"stored energy\"), shown with icons at the top of the page and found by "
+              "the search.", _list_of(_text, "phrases"), _LIST_STR),
+        Field("ppe", "Personal protective equipment to wear, as short names (\"safety "
+              "glasses\", \"gloves\"), shown with icons at the top of the page.",
+              _list_of(_text, "names"), _LIST_STR),
         Field("related", "Ids of related documents; each must exist.",
               _list_of(_id, "ids"), {"type": "array", "items": _ID_JSON}),
         Field("superseded_by", "Id of the document that replaces this one.",

@@ -175,7 +175,9 @@ async def _index(target: Path, lang: str, pages: list[tuple[str, str]],
     except ImportError as exc:  # pragma: no cover - the site extra installs it
         raise SearchIndexError("pagefind is not installed: pip install 'pagefind[extended]' "
                                "(in the site extra)") from exc
-    config = IndexConfig(force_language=lang, output_path=str(target.resolve()))
+    config = IndexConfig(force_language=lang, output_path=str(target.resolve()),
+                         # Material's permalink marks (¶) and the edit button.
+                         exclude_selectors=[".headerlink", ".md-content__button"])
     try:
         async with PagefindIndex(config=config) as index:
             for url, text in pages:

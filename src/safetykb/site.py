@@ -22,6 +22,8 @@ from pathlib import Path
 from .current import is_archived, is_current, is_draft, is_published
 from .links import page_dir, relative_url
 from .markdown import escape_text
+from .pdf import sheet_href
+from .sanitize import escape
 from .model import Document, KnowledgeBase
 from .register import register_rows
 from .render import (
@@ -30,6 +32,7 @@ from .render import (
     header_block,
     render_markdown,
     rules_reference_markdown,
+    used_by_map,
 )
 
 RULES_PAGE = "reference/rules.md"
@@ -82,7 +85,8 @@ LIST_BOOST = 0.25
 
 
 def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
-                  drafts: bool = False) -> SitePage:
+                  drafts: bool = False,
+                  used_by: dict[str, list[Document]] | None = None) -> SitePage:
     """The page of one document; rendered only when asked (a preview that
     rebuilds one changed page renders one page)."""
     current = is_current(doc) or (drafts and is_draft(doc))
@@ -93,7 +97,14 @@ def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
     lang = doc.lang or kb.config.lang
 
     def header() -> str:
-        return header_block(doc, lang, by_id.get)
+        users = [d for d in (used_by or {}).get(doc.id or "", []) if is_published(d, drafts)]
+        out = header_block(doc, lang, by_id.get, used_by=users)
+        sheet = sheet_href(doc) if current else None
+        if sheet is not None:
+            link = escape(quote(posixpath.relpath(sheet, page_dir(doc.relpath) or ".")))
+            label = "打印（PDF）" if lang == "zh" else "Print (PDF)"
+            out += f'<p class="skb-print"><a href="{link}" download>{label}</a></p>\n'
+        return out
 
     return SitePage(uri=doc.relpath, render=lambda: document_html(doc, kb), title=title,
                     edit_path=doc.relpath, listed=current, searchable=current, doc_id=doc.id,
@@ -122,12 +133,12 @@ def _register_page(kb: KnowledgeBase, drafts: bool) -> str:
     lines = ["# Document register", "",
              "Every document in force, by id. Superseded and withdrawn "
              f"documents are in the [archive]({posixpath.basename(ARCHIVE_PAGE)}).", "",
-             "| Id | Title | Type | Rev. | Status | Owner | Review due |",
-             "|---|---|---|---|---|---|---|"]
+             "| Id | Title | Type | Rev. | Status | Owner | Effective | Review due |",
+             "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         cells = [f"[{escape_text(row['id'])}]({_link(REGISTER_PAGE, row['path'])})"]
         cells += [escape_text(row[c]) for c in ("title", "type", "revision", "status", "owner",
-                                            "review_due")]
+                                            "effective", "review_due")]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -162,7 +173,8 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None) -> list[SitePage]:
     if drafts is None:
         drafts = bool(kb.config.data.get("site", {}).get("drafts", False))
     by_id = kb.by_id()
-    pages = [document_page(doc, kb, by_id, drafts) for doc in kb.documents
+    used_by = used_by_map(kb)
+    pages = [document_page(doc, kb, by_id, drafts, used_by) for doc in kb.documents
              if doc.fm_ok and is_published(doc, drafts)]
     pages.append(_generated(kb, RULES_PAGE, "Rule reference", rules_reference_markdown()))
     pages.append(_generated(kb, REGISTER_PAGE, "Document register",

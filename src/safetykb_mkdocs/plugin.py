@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import secrets
 import sys
@@ -50,11 +51,18 @@ from safetykb.crosscheck import mismatch
 from safetykb.linter import check_paths
 from safetykb.links import attachments, page_dir
 from safetykb.model import KnowledgeBase
+from safetykb.pdf import FontError, git_commit, start_publishing
+from safetykb.permalinks import permalink_pages
+from safetykb.search import SearchIndexError, archived_records, build_index
 from safetykb.site import SitePage, site_pages
 
 log = get_plugin_logger(__name__)
 
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
+#: The theme layer over Material, shipped with the plugin.
+THEME_DIR = Path(__file__).parent / "overrides"
+#: Set (to 1) by ``safetykb build --offline``: a copy that works from file://.
+OFFLINE_ENV = "SAFETYKB_OFFLINE"
 _SITEMAP_URL = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
 
 
@@ -67,6 +75,7 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         self.root = Path(".")
         self.preview = False
         self.watch: list[Path] = []
+        self.sheets: Any = None
         # Where the header block goes; unknown to any document.
         self.marker = f"<!--safetykb-header-{secrets.token_hex(12)}-->"
 
@@ -96,6 +105,11 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         self.pages = {page.uri: page for page in site_pages(kb, drafts=drafts)}
         self.watch = [p for p in [*(self.root / d for d in kb.config.content_dirs),
                                   self.root / CONFIG_NAME] if p.exists()]
+        # The theme layer (overrides/: search box, header styles, scripts),
+        # below the site's own custom_dir and above Material.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        config.extra["safetykb_search"] = config.extra.get(
+            "safetykb_search", "offline" if os.environ.get(OFFLINE_ENV) else "pagefind")
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -120,6 +134,16 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         for relpath in sorted(attachments(self.kb, set(self.pages))):
             if files.get_file_from_path(relpath) is None:
                 files.append(File.generated(config, relpath, abs_src_path=str(root / relpath)))
+        # Permanent addresses id/<ID>/ (printed on the sheets as QR codes).
+        for relpath, text in permalink_pages(self.kb, drafts=self.preview).items():
+            files.append(File.generated(config, relpath, content=text))
+        # The printed sheets, written into the site folder (already cleaned) by
+        # a worker process while MkDocs builds the pages.
+        try:
+            self.sheets = start_publishing(self.kb, Path(config.site_dir),
+                                           commit=git_commit(self.root))
+        except (FontError, ConfigError) as exc:
+            raise PluginError(f"safetykb: printed sheets: {exc}") from None
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -183,9 +207,29 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         return output.replace(self.marker, ours.header(), 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.sheets is not None:
+            try:
+                self.sheets.wait()
+            except (FontError, ConfigError) as exc:
+                raise PluginError(f"safetykb: printed sheets: {exc}") from None
+            finally:
+                self.sheets = None
         site = Path(config.site_dir)
         hidden = {page_dir(p.uri) for p in self.pages.values() if not p.searchable}
         _prune_sitemap(site / "sitemap.xml", hidden, config.site_url or "")
+        if config.extra.get("safetykb_search") == "pagefind" and self.kb is not None:
+            try:
+                report = build_index(site, exclude=hidden, archived=archived_records(self.kb),
+                                     default_lang=self.kb.config.lang)
+            except SearchIndexError as exc:
+                raise PluginError(f"safetykb: search index: {exc}; nothing was published") \
+                    from None
+            log.info(f"search index: {len(report.urls)} pages, {len(report.records)} archived "
+                     f"ids in {report.seconds:.2f} s")
+        elif config.extra.get("safetykb_search") == "offline":
+            from safetykb.offline import make_offline
+
+            make_offline(site)
         index = site / "search" / "search_index.json"
         if index.is_file():
             data: dict[str, Any] = json.loads(index.read_text("utf-8"))

@@ -111,18 +111,29 @@ def _cover(canvas: object, pack: Pack, sheets: list[Sheet], kb: KnowledgeBase,
     line(L["pack_intro"].format(what=L[f"pack_{pack.kind}"]), 11)
     y -= 10
     cols = (0.0, 0.24, 0.82, 0.92)
-    canvas.setFillGray(0.88)
-    canvas.rect(x, y - 18, w, 18, stroke=0, fill=1)
-    canvas.setFillGray(0)
-    for col, key in zip(cols, ("id", "title", "revision", "pages"), strict=True):
-        canvas.setFont(fonts.bold, META_SIZE)
-        canvas.drawString(x + col * w + 3, y - 13, shown(L[key]))
-    y -= 18
+    foot = L["cover_generated"] + (f" \u00b7 {L['build']} {commit}" if commit else "")
+
+    def table_head() -> None:
+        nonlocal y
+        canvas.setFillGray(0.88)
+        canvas.rect(x, y - 18, w, 18, stroke=0, fill=1)
+        canvas.setFillGray(0)
+        for col, key in zip(cols, ("id", "title", "revision", "pages"), strict=True):
+            canvas.setFont(fonts.bold, META_SIZE)
+            canvas.drawString(x + col * w + 3, y - 13, shown(L[key]))
+        y -= 18
+
+    table_head()
     for sheet in sheets:
         titles = wrap(sheet.title, w * 0.56, fonts, 11)
         row_h = len(titles) * 11 * LINE_SPACING + 6
         if y - row_h < margin + 40:
-            break
+            # The list goes on over the next cover page, never cut short.
+            canvas.setFont(fonts.regular, 8.5)
+            canvas.drawString(x, margin, shown(foot))
+            canvas.showPage()
+            y = height - margin
+            table_head()
         canvas.setFont(fonts.bold, 11)
         canvas.drawString(x + 3, y - 14, shown(sheet.doc_id))
         canvas.setFont(fonts.regular, 11)
@@ -134,7 +145,6 @@ def _cover(canvas: object, pack: Pack, sheets: list[Sheet], kb: KnowledgeBase,
         canvas.setLineWidth(0.5)
         canvas.line(x, y, x + w, y)
     canvas.setFont(fonts.regular, 8.5)
-    foot = L["cover_generated"] + (f" \u00b7 {L['build']} {commit}" if commit else "")
     canvas.drawString(x, margin, shown(foot))
     canvas.showPage()
 

@@ -32,8 +32,8 @@ _NAME = re.compile(PATTERN)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    if _NAME.fullmatch(doc.relpath):
-        return
+    if _NAME.fullmatch(doc.relpath) or not doc.relpath.endswith(".md"):
+        return  # not a file: a linked folder, which FL003 reports
     bad = next((part for part in doc.relpath.split("/")[:-1]
                 if not _NAME.fullmatch(part + ".md")), doc.relpath.rsplit("/", 1)[-1])
     yield Finding(1, f"file name {doc.relpath!r} is not allowed ({bad!r}): use lower-case "

@@ -34,7 +34,7 @@ SCOPE = "history"
 
 
 def check(doc: Document, ctx: HistoryContext) -> Iterator[Finding]:
-    change = ctx.change
+    change = getattr(ctx, "change", None)  # None: not run with --against
     if change is None or not doc.fm_ok or not change.changed(doc):
         return
     prev = change.previous(doc)

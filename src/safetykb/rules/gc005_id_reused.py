@@ -38,7 +38,7 @@ SCOPE = "history"
 
 
 def check(doc: Document, ctx: HistoryContext) -> Iterator[Finding]:
-    change = ctx.change
+    change = getattr(ctx, "change", None)  # None: not run with --against
     if change is None or not doc.fm_ok or not doc.id or change.after_by_id.get(doc.id) is not doc:
         return
     owner = change.before_by_id.get(doc.id)

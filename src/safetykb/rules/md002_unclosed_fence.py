@@ -45,7 +45,10 @@ def _closed(line: str, markup: str) -> bool:
     """True when ``line`` (container marks ``>`` and indentation removed)
     closes a fence opened with ``markup``."""
     match = _CLOSE.fullmatch(line.lstrip(" \t>"))
-    return bool(match) and match.group(1)[0] == markup[0] and len(match.group(1)) >= len(markup)
+    if match is None:
+        return False
+    fence = match.group(1)
+    return fence[0] == markup[0] and len(fence) >= len(markup)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

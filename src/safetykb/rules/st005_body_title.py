@@ -6,8 +6,9 @@ second, competing title; when it differs from ``title`` nobody knows which
 one is the document's name, and the table of contents starts one level too
 high.
 
-``safetykb check --fix`` deletes a ``#`` line whose text equals ``title``
-(ignoring case and spaces), and one blank line after it. A ``#`` heading with
+``safetykb check --fix`` deletes a ``#`` line (or a line underlined with
+``===``) whose text equals ``title`` (ignoring case and spaces), and one blank
+line after it. A ``#`` heading with
 another text is reported but left for the author: make it ``##`` or change
 ``title``.
 
@@ -68,8 +69,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
 
 
 def fix(doc: Document, text: str) -> str:
-    """Delete ``#`` (ATX) title lines equal to ``title``, each with one blank
-    line after it; other headings are left alone."""
+    """Delete title headings equal to ``title`` (a ``#`` line, or a text
+    underlined with ``===``), each with one blank line after it; other
+    headings are left alone."""
     title = doc.meta.get("title")
     if not doc.fm_ok or not isinstance(title, str):
         return text
@@ -79,15 +81,17 @@ def fix(doc: Document, text: str) -> str:
     drop: set[int] = set()
     tokens = _MD.parse(body)
     for index, tok in enumerate(tokens):
-        if tok.type != "heading_open" or tok.tag != "h1" or tok.markup != "#" or not tok.map:
+        if tok.type != "heading_open" or tok.tag != "h1" or not tok.map:
             continue
         content = tokens[index + 1].content if index + 1 < len(tokens) else ""
-        if not _same(_CLOSING_HASHES.sub("", content), title):
+        if tok.markup == "#":
+            content = _CLOSING_HASHES.sub("", content)
+        if not _same(content, title):
             continue
-        number = start + tok.map[0]
-        drop.add(number)
-        if number + 1 < len(lines) and not lines[number + 1].strip():
-            drop.add(number + 1)
+        end = start + tok.map[1]
+        drop.update(range(start + tok.map[0], end))
+        if end < len(lines) and not lines[end].strip():
+            drop.add(end)
     if not drop:
         return text
     return "\n".join(line for n, line in enumerate(lines) if n not in drop)

@@ -73,14 +73,14 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not doc.fm_ok:
         return
     for key, value in doc.meta.items():
-        line = doc.line_of(key)
-        if line in raw_lines:
+        key_line = doc.line_of(key)
+        if key_line in raw_lines:
             continue  # already reported where it is written
-        for text in _strings(value):
-            match = _BAD.search(text)
+        for found in _strings(value):
+            match = _BAD.search(found)
             if match:
                 char = match.group(0)
-                yield Finding(line, f"field '{key}': the value {text[:60]!r} holds the "
-                                    f"invisible character U+{ord(char):04X} ({_name(char)}), "
-                                    "written as a YAML escape; delete it")
+                yield Finding(key_line, f"field '{key}': the value {found[:60]!r} holds the "
+                                        f"invisible character U+{ord(char):04X} "
+                                        f"({_name(char)}), written as a YAML escape; delete it")
                 break

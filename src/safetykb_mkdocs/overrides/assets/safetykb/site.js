@@ -1,0 +1,263 @@
+/* safetykb site script: Pagefind search box in Material's look, sortable
+ * tables. Self-hosted, no dependencies; the index and Pagefind's own script
+ * are under pagefind/ in the built site (written by safetykb's build). */
+(function () {
+  "use strict";
+
+  /* ---------------------------------------------------------------- search */
+  var input = document.getElementById("skb-search-input");
+  var toggle = document.getElementById("__search");
+  var list = document.getElementById("skb-search-results");
+  var meta = document.getElementById("skb-search-meta");
+  var engine = null;   // a promise of the Pagefind API, loaded on first use
+  var asked = 0;       // number of the latest query, so a slow answer never overwrites a newer one
+  var MAX = 10;
+
+  function load() {
+    if (engine) return engine;
+    var base = new URL(input.getAttribute("data-skb-search"), document.baseURI).href;
+    engine = Promise.all([
+      import(base + "pagefind.js"),
+      fetch(base + "safetykb-search.json").then(function (r) { return r.json(); })
+        .catch(function () { return { bundles: [""] }; })
+    ]).then(function (parts) {
+      var pagefind = parts[0];
+      var others = (parts[1].bundles || []).filter(function (b) { return b; });
+      return pagefind.options({ excerptLength: 24, baseUrl: "/" }).then(function () {
+        return Promise.all(others.map(function (b) { return pagefind.mergeIndex(base + b); }));
+      }).then(function () {
+        pagefind.init();
+        return pagefind;
+      });
+    });
+    return engine;
+  }
+
+  function count(n) {
+    if (n === 0) return input.getAttribute("data-skb-none");
+    if (n === 1) return input.getAttribute("data-skb-one");
+    return input.getAttribute("data-skb-other").replace("#", String(n));
+  }
+
+  /* An excerpt as DOM nodes: text and <mark> only, whatever the index holds. */
+  function excerpt(html) {
+    var out = document.createElement("p");
+    var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
+    doc.body.childNodes.forEach(function (node) {
+      if (node.nodeType === 1 && node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        out.appendChild(mark);
+      } else {
+        out.appendChild(document.createTextNode(node.textContent || ""));
+      }
+    });
+    return out;
+  }
+
+  function siteUrl(url, terms) {
+    // Index URLs start at the site root ("/procedures/x/"); the site may live
+    // in a sub-folder, so resolve them against the pagefind folder's parent.
+    var root = new URL(input.getAttribute("data-skb-search") + "../", document.baseURI);
+    var target = new URL(url.replace(/^\//, ""), root);
+    if (terms) target.searchParams.set("h", terms);
+    return target.href;
+  }
+
+  function link(url, heading, level, text, terms) {
+    var a = document.createElement("a");
+    a.href = siteUrl(url, terms);
+    a.className = "md-search-result__link";
+    var article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    if (level === 1) {
+      var icon = document.createElement("div");
+      icon.className = "md-search-result__icon md-icon";
+      article.appendChild(icon);
+      article.className += " md-search-result__article--document";
+    }
+    var h = document.createElement(level === 1 ? "h1" : "h2");
+    h.textContent = heading;
+    article.appendChild(h);
+    if (text) article.appendChild(excerpt(text));
+    a.appendChild(article);
+    return a;
+  }
+
+  function show(query, data) {
+    list.textContent = "";
+    meta.textContent = count(data.length);
+    var terms = query.trim();
+    data.forEach(function (d) {
+      var li = document.createElement("li");
+      li.className = "md-search-result__item";
+      var title = (d.meta && d.meta.title) || d.url;
+      var note = d.meta && d.meta.successor ? " \u2192 " + d.meta.successor : "";
+      li.appendChild(link(d.url, title + note, 1, d.excerpt, terms));
+      (d.sub_results || []).slice(1, 4).forEach(function (s) {
+        if (s.title && s.title !== title) li.appendChild(link(s.url, s.title, 2, s.excerpt, terms));
+      });
+      list.appendChild(li);
+    });
+    input.setAttribute("data-skb-results", String(data.length));
+    input.setAttribute("data-skb-shown", query);
+  }
+
+  function search() {
+    var query = input.value;
+    var mine = ++asked;
+    if (!query.trim()) {
+      list.textContent = "";
+      meta.textContent = "";
+      return;
+    }
+    load().then(function (pagefind) {
+      return pagefind.search(query);
+    }).then(function (found) {
+      if (mine !== asked || !found) return null;
+      return Promise.all(found.results.slice(0, MAX).map(function (r) { return r.data(); }));
+    }).then(function (data) {
+      if (data && mine === asked) show(query, data);
+    }).catch(function (err) {
+      if (mine === asked) meta.textContent = String(err);
+    });
+  }
+
+  function open() {
+    if (toggle && !toggle.checked) {
+      toggle.checked = true;
+      toggle.dispatchEvent(new Event("change"));
+    }
+  }
+
+  function close() {
+    if (toggle && toggle.checked) {
+      toggle.checked = false;
+      toggle.dispatchEvent(new Event("change"));
+    }
+  }
+
+  function links() {
+    return Array.prototype.slice.call(list.querySelectorAll("a"));
+  }
+
+  if (input && list && meta) {
+    // Every input event searches: typing, paste, drop, autofill, and the text an
+    // input method commits (while an IME is composing, on compositionend).
+    input.addEventListener("input", function (e) { if (!e.isComposing) search(); });
+    input.addEventListener("compositionend", search);
+    input.addEventListener("focus", function () { open(); load(); });
+    input.addEventListener("pointerdown", function () { load(); });
+    if (toggle) {
+      toggle.addEventListener("change", function () {
+        if (toggle.checked && document.activeElement !== input) input.focus();
+      });
+    }
+    document.addEventListener("keydown", function (e) {
+      var inBox = e.target === input;
+      var inList = list.contains(e.target);
+      var typing = /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName) || e.target.isContentEditable;
+      if (!typing && !inList && (e.key === "/" || e.key === "s" || e.key === "f") &&
+          !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        open();
+        input.focus();
+        return;
+      }
+      if (!inBox && !inList) return;
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (e.key === "Escape") {
+        e.preventDefault();
+        close();
+        input.blur();
+      } else if (e.key === "ArrowDown" && all.length) {
+        e.preventDefault();
+        all[Math.min(at + 1, all.length - 1)].focus();
+      } else if (e.key === "ArrowUp" && (inList)) {
+        e.preventDefault();
+        if (at <= 0) input.focus(); else all[at - 1].focus();
+      } else if (e.key === "Enter" && inBox && all.length) {
+        e.preventDefault();
+        window.location.href = all[0].href;
+      }
+    });
+  }
+
+  /* Highlight the searched words on the page a result led to (?h=words). */
+  var highlight = new URL(window.location.href).searchParams.get("h");
+  if (highlight) {
+    var body = document.querySelector("[data-pagefind-body]") || document.querySelector("article");
+    var words = highlight.toLowerCase().split(/\s+/).filter(function (w) { return w.length > 1; });
+    if (body && words.length) {
+      var walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+      var hits = [];
+      while (walker.nextNode()) hits.push(walker.currentNode);
+      hits.forEach(function (node) {
+        var text = node.nodeValue;
+        var lower = text.toLowerCase();
+        var cuts = [];
+        words.forEach(function (w) {
+          var i = lower.indexOf(w);
+          while (i >= 0) { cuts.push([i, i + w.length]); i = lower.indexOf(w, i + w.length); }
+        });
+        if (!cuts.length || node.parentNode.closest("script,style,mark")) return;
+        cuts.sort(function (a, b) { return a[0] - b[0]; });
+        var frag = document.createDocumentFragment();
+        var pos = 0;
+        cuts.forEach(function (c) {
+          if (c[0] < pos) return;
+          frag.appendChild(document.createTextNode(text.slice(pos, c[0])));
+          var m = document.createElement("mark");
+          m.className = "skb-hit";
+          m.textContent = text.slice(c[0], c[1]);
+          frag.appendChild(m);
+          pos = c[1];
+        });
+        frag.appendChild(document.createTextNode(text.slice(pos)));
+        node.parentNode.replaceChild(frag, node);
+      });
+    }
+  }
+
+  /* ------------------------------------------------------- sortable tables */
+  function cellValue(row, i) {
+    var cell = row.cells[i];
+    return cell ? (cell.getAttribute("data-sort") || cell.textContent || "").trim() : "";
+  }
+
+  function compare(a, b) {
+    var na = Number(a), nb = Number(b);
+    if (a !== "" && b !== "" && !isNaN(na) && !isNaN(nb)) return na - nb;
+    return a.localeCompare(b, undefined, { numeric: true });
+  }
+
+  document.querySelectorAll("table.skb-sortable, .skb-sortable table").forEach(function (table) {
+    var head = table.tHead && table.tHead.rows[0];
+    var body = table.tBodies[0];
+    if (!head || !body) return;
+    var names = Array.prototype.map.call(head.cells, function (th) { return th.textContent.trim(); });
+    Array.prototype.forEach.call(body.rows, function (r) {
+      Array.prototype.forEach.call(r.cells, function (c, i) { c.setAttribute("data-label", names[i] || ""); });
+    });
+    Array.prototype.forEach.call(head.cells, function (th, i) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "skb-sort";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      th.setAttribute("aria-sort", "none");
+      button.addEventListener("click", function () {
+        var up = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(head.cells, function (o) { o.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", up ? "ascending" : "descending");
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (r1, r2) {
+          var c = compare(cellValue(r1, i), cellValue(r2, i));
+          return up ? c : -c;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
+})();

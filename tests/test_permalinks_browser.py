@@ -1,0 +1,87 @@
+"""The permanent addresses printed on sheets (``id/<ID>/``) and the "Print
+(PDF)" link, followed in Chromium on the built fixture site."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(repo_site: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(repo_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("chromium is not installed; .ci/run must install it")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--headless", "--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize(("doc_id", "lands", "shows"), [
+    ("PROC-HD-001", "procedures/hidden-danger/proc-hd-001/", "PROC-HD-001"),
+    ("CL-PRESS-001", "checklists/press/cl-press-001/", "CL-PRESS-001"),
+    # A superseded id read off an old print-out leads to its archived page,
+    # which names the successor.
+    ("PROC-SAF-001", "procedures/hidden-danger/proc-saf-001/", "PROC-HD-001"),
+])
+def test_permanent_address_leads_to_the_current_page(base_url: str, chromium: object,
+                                                     doc_id: str, lands: str,
+                                                     shows: str) -> None:
+    page = chromium.new_page()  # type: ignore[attr-defined]
+    page.goto(f"{base_url}id/{doc_id}/")
+    page.wait_for_url(f"{base_url}{lands}", timeout=10_000)
+    assert shows in page.inner_text("article")
+    page.close()
+
+
+def test_print_link_serves_the_pdf(base_url: str, chromium: object) -> None:
+    page = chromium.new_page()  # type: ignore[attr-defined]
+    page.goto(f"{base_url}checklists/press/cl-press-001/")
+    href = page.get_attribute("p.skb-print a", "href")
+    page.close()
+    assert href is not None
+    with urllib.request.urlopen(base_url + "checklists/press/cl-press-001/" + href) as response:
+        data = response.read()
+    assert data.startswith(b"%PDF")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = PdfReader(BytesIO(data)).pages[0].extract_text()
+    assert "CL-PRESS-001" in text
+
+
+def test_drafts_get_no_permanent_address_on_the_published_site(repo_site: Path) -> None:
+    assert (repo_site / "id/PROC-TEAM-001/index.html").is_file()
+    assert not (repo_site / "id/PROC-TEAM-002").exists()
+    assert not (repo_site / "print/PROC-TEAM-002.pdf").exists()
