@@ -250,27 +250,22 @@ def test_content_folder_linked_outside_the_knowledge_base_is_refused(
     assert "CL-GEN-001" not in run("register", "--root", kb).stdout
 
 
-def test_generated_pages_folder_is_private_and_ignores_a_planted_link(tmp_path: Path) -> None:
+def test_generated_pages_never_touch_the_temporary_folder(tmp_path: Path) -> None:
     """The generated pages used to go to /tmp/safetykb-pages-<pid>, a name
-    another user could create first as a link to a folder of theirs."""
-    planted = tmp_path / "planted"
-    planted.mkdir()
-    predictable = Path(os.environ.get("TMPDIR", "/tmp")) / f"safetykb-pages-{os.getpid()}"
-    try:
-        predictable.symlink_to(planted, target_is_directory=True)
-    except FileExistsError:
-        pytest.skip(f"{predictable} exists")
-    from safetykb.site import generated_dir
-
-    try:
-        folder = generated_dir()
-        assert folder.resolve() != planted.resolve() and not folder.is_symlink()
-        assert folder.stat().st_mode & 0o777 == 0o700
-        assert generated_dir() == folder, "one folder per process"
-        (folder / "probe.md").write_text("x", "utf-8")
-        assert not any(planted.iterdir())
-    finally:
-        predictable.unlink()
+    another user could create first as a link to a folder of theirs. They are
+    now handed to MkDocs in memory (``File.generated``): a build writes
+    nothing into the temporary folder that a planted link could redirect."""
+    kb = tmp_path / "kb"
+    assert subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(kb)],
+                          capture_output=True).returncode == 0
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp))
+    result = subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--root", str(kb)],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert not [p for p in temp.iterdir() if p.name.startswith("safetykb-pages")]
+    assert (kb / "site/reference/register/index.html").is_file()
 
 
 def test_site_dir_through_a_file_is_a_message(kb: Path) -> None:

@@ -20,11 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO, lint_root
 from safetykb.config import load_config
 from safetykb.loader import load_kb
 from safetykb.model import Document
-
-from conftest import REPO, lint_root
 
 #: Themes of the management system and the document that covers each one:
 #: (theme, id, type, language).

@@ -86,8 +86,8 @@ PUBLISHED = {
                    "[Open](javascript:alert(1))"),
     "title-attr": (document("PROC-HOS-003", title='"Lockout { onclick=alert(1) }"'),
                    "Lockout { onclick=alert(1) }"),
-    "title-breakout": (document("PROC-HOS-004",
-                                title='"</title><script>alert(1)</script> <!-- safetykb:header -->"'),
+    "title-breakout": (document(
+        "PROC-HOS-004", title='"</title><script>alert(1)</script> <!-- safetykb:header -->"'),
                        "</title><script>alert(1)</script>"),
     "owner-img": (document("PROC-HOS-005", owner='"<img src=x onerror=alert(1)>"'),
                   "<img src=x onerror=alert(1)>"),

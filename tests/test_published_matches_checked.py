@@ -14,8 +14,8 @@ import pytest
 from conftest import SITE_KB, TODAY, build_kb, lint_root
 from safetykb.config import load_config
 from safetykb.crosscheck import mismatch
-from safetykb.loader import discover, load_documents, load_kb
 from safetykb.linter import lint
+from safetykb.loader import discover, load_documents, load_kb
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:

@@ -216,12 +216,15 @@ def _explain(error: dict[str, Any], model: type[BaseModel]) -> str:
     return f"{where}: {msg[:1].lower() + msg[1:]}, got {shown}"
 
 
+_Located = list[tuple[tuple[Any, ...], str]]
+
+
 def _validate_rules(rules: dict[str, Any], known: dict[str, Any]
-                    ) -> tuple[dict[str, str], dict[str, dict[str, Any]], list[tuple[tuple[Any, ...], str]]]:
+                    ) -> tuple[dict[str, str], dict[str, dict[str, Any]], _Located]:
     """Levels and options per rule from ``rules:``, with errors as (loc, message)."""
     levels: dict[str, str] = {}
     options = {rule_id: dict(rule.options) for rule_id, rule in known.items()}
-    errors: list[tuple[tuple[Any, ...], str]] = []
+    errors: _Located = []
     for rule_id, value in rules.items():
         loc: tuple[Any, ...] = ("rules", rule_id)
         if rule_id not in known:
@@ -253,8 +256,9 @@ def _validate_rules(rules: dict[str, Any], known: dict[str, Any]
             for err in exc.errors():
                 name = str(err["loc"][0]) if err["loc"] else "?"
                 if err["type"] == "extra_forbidden":
-                    why = (f"rules.{rule_id}: unknown option {name!r}"
-                           f"{_suggest(name, list(rule.options)) if rule.options else '; this rule has no options'}")
+                    hint = (_suggest(name, list(rule.options)) if rule.options
+                            else "; this rule has no options")
+                    why = f"rules.{rule_id}: unknown option {name!r}{hint}"
                 else:
                     expected = type(rule.options.get(name)).__name__
                     why = (f"rules.{rule_id}.{name}: expected {_TYPE_NAMES.get(expected, expected)}"

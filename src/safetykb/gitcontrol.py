@@ -343,7 +343,7 @@ def check_against(kb: KnowledgeBase, ref: str, today: dt.date | None = None) -> 
         ctx = HistoryContext(kb=kb, config=kb.config, today=today,
                              options=kb.config.rule_options(rule.id), change=change)
         for doc in subjects:
-            if rule.id in _waived(doc):
+            if rule.id in _waived(doc, kb.config):
                 continue
             for finding in rule.check(doc, ctx):
                 target = finding.doc or doc

@@ -3,7 +3,10 @@
 :func:`kb_history` runs a single ``git log -p`` over the content folders
 (oldest commit first, renames followed) and reads, for every commit that
 touched a document's front matter, the values it had then: revision, status,
-change note, approver, effective date. The result is kept per ``HEAD``, so a
+change note, approver, effective date. Only the main line counts (the
+first parent of each merge, diffed against it): a revision dates from when it
+reached the branch the site is built from, not from a commit on a side branch.
+The result is kept per ``HEAD``, so a
 live preview that rebuilds on every save runs git once per commit, not once
 per build.
 
@@ -282,7 +285,8 @@ def kb_history(root: Path, content_dirs: Iterable[str] | None = None) -> History
     if key in _CACHE:
         return _CACHE[key]
     output = _git(root, [
-        "--literal-pathspecs", "log", "--reverse", "-M", "--relative", "-p", "--no-color",
+        "--literal-pathspecs", "log", "--reverse", "--first-parent",
+        "--diff-merges=first-parent", "-M", "--relative", "-p", "--no-color",
         "--no-ext-diff", "--no-textconv", f"-U{CONTEXT_LINES}", "--src-prefix=a/",
         "--dst-prefix=b/", f"--format={_COMMIT}%H{_SEP}%h{_SEP}%cI{_SEP}%an", "--", *dirs])
     if output is None:
@@ -347,7 +351,7 @@ def history_html(revisions: list[Revision], repo_url: str | None = None, lang: s
     esc = html.escape
     labels = _labels(lang)
     if not revisions:
-        return f'<p class="safetykb-history-note">{esc(note)}</p>' if note else ""
+        return f'<p class="skb-history-note">{esc(note)}</p>' if note else ""
     rows = []
     for r in revisions:
         url = commit_url(repo_url, r.commit_full)
@@ -359,7 +363,7 @@ def history_html(revisions: list[Revision], repo_url: str | None = None, lang: s
             f"<td>{esc(r.approved_by)}</td><td>{commit}</td></tr>")
     head = "".join(f"<th>{esc(labels[k])}</th>"
                    for k in ("date", "revision", "status", "note", "approved_by", "commit"))
-    return (f'<details class="safetykb-history"><summary>{esc(labels["summary"])} '
+    return (f'<details class="skb-history"><summary>{esc(labels["summary"])} '
             f"({len(revisions)})</summary>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
             + "\n".join(rows) + "\n</tbody>\n</table>\n</details>")
 
@@ -372,7 +376,7 @@ def recent_marker_html(revisions: list[Revision], today: dt.date, days: int = 30
     if latest is None or dt.date.fromisoformat(latest.date) < today - dt.timedelta(days=days):
         return ""
     text = _labels(lang)["recent"].format(days=days)
-    return (f'<span class="safetykb-recent" title="{html.escape(latest.date)}">'
+    return (f'<span class="skb-recent" title="{html.escape(latest.date)}">'
             f"{html.escape(text)}</span>")
 
 

@@ -193,6 +193,11 @@ def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | N
     filters = [("type", type_text), ("area", area), ("language", lang)]
     filter_tags = "".join(f'<span data-pagefind-filter="{_esc(k)}:{_esc(_filter_value(v))}">'
                           "</span>" for k, v in filters if _filter_value(v))
+    # The id and type as data of the search result (the search box ranks a
+    # query that looks like an id by them).
+    filter_tags += "".join(f'<span data-pagefind-meta="{k}:{_esc(_filter_value(v))}"></span>'
+                           for k, v in (("id", doc.id or ""), ("type", doc.type or ""))
+                           if _filter_value(v))
     out.append(
         '<div class="skb-titleline">'
         f'<h1 data-pagefind-meta="title" data-pagefind-weight="10"><span class="skb-id">'

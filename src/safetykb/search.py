@@ -161,8 +161,7 @@ def build_index(site_dir: Path, *, exclude: Collection[str] = (),
 def _record_text(record: ArchivedRecord) -> tuple[str, dict[str, str]]:
     """Content (the id only: nothing else of a document not in force is
     searched) and meta of an archived document's record."""
-    shown = f"{record.doc_id} {record.title}"
-    meta = {"title": shown, "status": record.status, "id": record.doc_id}
+    meta = {"title": record.doc_id, "status": record.status, "id": record.doc_id}
     if record.successor:
         meta["successor"] = record.successor
     return record.doc_id, meta

@@ -9,22 +9,17 @@ are published with directory URLs (``procedures/a/x.md`` at
 
 from __future__ import annotations
 
-import atexit
-import os
 import posixpath
-from urllib.parse import quote
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from .current import is_archived, is_current, is_draft, is_published
 from .links import page_dir, relative_url
 from .markdown import escape_text
-from .pdf import sheet_href
-from .sanitize import escape
 from .model import Document, KnowledgeBase
+from .pdf import sheet_href
 from .register import register_rows
 from .render import (
     RenderedPage,
@@ -34,6 +29,7 @@ from .render import (
     rules_reference_markdown,
     used_by_map,
 )
+from .sanitize import escape
 
 RULES_PAGE = "reference/rules.md"
 REGISTER_PAGE = "reference/register.md"
@@ -154,8 +150,9 @@ def _archive_page(kb: KnowledgeBase) -> str:
     for doc in archived:
         successor = doc.meta.get("superseded_by") or ""
         target = by_id.get(successor) if isinstance(successor, str) else None
-        shown = (f"[{escape_text(successor)}]({_link(ARCHIVE_PAGE, target.relpath)})" if target is not None
-                 else escape_text(successor))
+        shown = escape_text(successor)
+        if target is not None:
+            shown = f"[{shown}]({_link(ARCHIVE_PAGE, target.relpath)})"
         lines.append(f"| [{escape_text(doc.id)}]({_link(ARCHIVE_PAGE, doc.relpath)}) | "
                      f"{escape_text(doc.title)} | {escape_text(doc.status)} | {shown} |")
     if not archived:
@@ -181,65 +178,3 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None) -> list[SitePage]:
                             _register_page(kb, drafts)))
     pages.append(_generated(kb, ARCHIVE_PAGE, "Archive", _archive_page(kb), searchable=False))
     return pages
-
-
-
-def write_generated(pages: list[SitePage], directory: Path) -> None:
-    """Write the generated pages (register, archive, rule reference) as files
-    under ``directory``, touching only those whose text changed, so that a
-    generator that rebuilds only changed files (a live preview) skips them."""
-    for page in pages:
-        if page.source is not None:
-            continue
-        target = directory / page.uri
-        text = page.markdown
-        if target.is_file() and target.read_text("utf-8") == text:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, "utf-8")
-
-
-_GENERATED_PREFIX = "safetykb-pages-"
-#: (pid, folder) of this process's generated pages; a forked child makes its own.
-_generated_folder: tuple[int, Path] | None = None
-
-
-def generated_dir() -> Path:
-    """This process's private folder for :func:`write_generated`.
-
-    Made by ``tempfile.mkdtemp`` (mode 0700, an unpredictable name): a fixed
-    name such as ``/tmp/safetykb-pages-<pid>`` could be planted beforehand,
-    as a symbolic link, by another user, and the pages written through it.
-    The name still starts with the pid, so that the folders of processes that
-    no longer run (a preview stopped with SIGTERM, a build killed) are
-    removed the first time this is called; only real folders of this user.
-    Removed at exit.
-    """
-    global _generated_folder
-    if _generated_folder is not None and _generated_folder[0] == os.getpid() \
-            and _generated_folder[1].is_dir():
-        return _generated_folder[1]
-    temp = Path(tempfile.gettempdir())
-    for stale in temp.glob(f"{_GENERATED_PREFIX}*"):
-        pid = stale.name[len(_GENERATED_PREFIX):].split("-", 1)[0]
-        try:
-            ours = not stale.is_symlink() and stale.is_dir() and \
-                stale.lstat().st_uid == os.getuid()
-        except OSError:
-            continue
-        if ours and pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
-    directory = Path(tempfile.mkdtemp(prefix=f"{_GENERATED_PREFIX}{os.getpid()}-", dir=temp))
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    _generated_folder = (os.getpid(), directory)
-    return directory
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

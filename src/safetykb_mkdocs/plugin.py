@@ -48,8 +48,8 @@ from mkdocs.structure.toc import get_toc
 
 from safetykb.config import CONFIG_NAME, ConfigError
 from safetykb.crosscheck import mismatch
-from safetykb.linter import check_paths
 from safetykb.links import attachments, page_dir
+from safetykb.linter import check_paths
 from safetykb.model import KnowledgeBase
 from safetykb.pdf import FontError, git_commit, start_publishing
 from safetykb.permalinks import permalink_pages

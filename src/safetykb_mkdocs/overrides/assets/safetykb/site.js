@@ -92,7 +92,9 @@
       var li = document.createElement("li");
       li.className = "md-search-result__item";
       var title = (d.meta && d.meta.title) || d.url;
-      var note = d.meta && d.meta.successor ? " \u2192 " + d.meta.successor : "";
+      // An archived document's record: its status and successor.
+      var note = d.meta && d.meta.status ? " (" + d.meta.status +
+        (d.meta.successor ? " \u2192 " + d.meta.successor : "") + ")" : "";
       li.appendChild(link(d.url, title + note, 1, d.excerpt, terms));
       (d.sub_results || []).slice(1, 4).forEach(function (s) {
         if (s.title && s.title !== title) li.appendChild(link(s.url, s.title, 2, s.excerpt, terms));
@@ -101,6 +103,38 @@
     });
     input.setAttribute("data-skb-results", String(data.length));
     input.setAttribute("data-skb-shown", query);
+  }
+
+  /* A query that looks like an id or part of one (PROC-HD-001, HD-001, LOTO):
+   * the document with that id first, then ids ending or starting with it,
+   * then ids holding it; procedures before actions before checklists. */
+  var ID_LIKE = /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$|^[0-9]+(?:-[A-Za-z0-9]+)+$/;
+  var TYPE_ORDER = { procedure: 0, action: 1, checklist: 2 };
+
+  function idRank(query, id) {
+    if (!id) return 4;
+    var q = query.toUpperCase().split("-"), s = id.toUpperCase().split("-");
+    if (q.join("-") === s.join("-")) return 0;
+    var head = s.slice(0, q.length).join("-") === q.join("-");
+    var tail = s.slice(s.length - q.length).join("-") === q.join("-");
+    if (head || tail) return 1;
+    for (var i = 1; i + q.length < s.length; i++) {
+      if (s.slice(i, i + q.length).join("-") === q.join("-")) return 2;
+    }
+    return 3;
+  }
+
+  function byId(query, data) {
+    var keyed = data.map(function (d, i) {
+      var m = d.meta || {};
+      return { d: d, r: idRank(query, m.id), t: m.type in TYPE_ORDER ? TYPE_ORDER[m.type] : 3, i: i };
+    });
+    keyed.sort(function (a, b) {
+      if (a.r !== b.r) return a.r - b.r;
+      if (a.r < 3 && a.t !== b.t) return a.t - b.t;
+      return a.i - b.i;
+    });
+    return keyed.map(function (k) { return k.d; });
   }
 
   function search() {
@@ -115,7 +149,11 @@
       return pagefind.search(query);
     }).then(function (found) {
       if (mine !== asked || !found) return null;
-      return Promise.all(found.results.slice(0, MAX).map(function (r) { return r.data(); }));
+      var idLike = ID_LIKE.test(query.trim());
+      var take = found.results.slice(0, idLike ? 2 * MAX : MAX);
+      return Promise.all(take.map(function (r) { return r.data(); })).then(function (data) {
+        return idLike ? byId(query.trim(), data).slice(0, MAX) : data;
+      });
     }).then(function (data) {
       if (data && mine === asked) show(query, data);
     }).catch(function (err) {
