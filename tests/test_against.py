@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -234,20 +233,17 @@ def test_the_repository_itself_against_its_own_head(tmp_path: Path) -> None:
     assert f"{approved.relpath}:{approved.line_of('revision')}:1: error GC001" in result.stdout
 
 
-def test_two_thousand_documents_in_seconds(tmp_path: Path) -> None:
-    """Reading the tree at REF costs two git processes whatever the size
-    (5000 documents: benchmarks/run.py --only against)."""
+def test_a_large_unchanged_tree_gives_no_problem(tmp_path: Path) -> None:
+    """A few hundred documents compared with themselves: nothing to report, and
+    a missing REF is an error (the time taken is measured in
+    benchmarks/run.py --only against, not asserted here)."""
     from safetykb.synth import generate
 
     repo = tmp_path / "big"
-    generate(repo, 2000)
+    generate(repo, 300)
     init_repo(repo)
     commit_all(repo, "base")
     kb = load_kb(repo, load_config(repo, default_levels()))
-    started = time.perf_counter()
     with pytest.raises(GitError):
         check_against(kb, "no-such-ref", TODAY)
-    problems = check_against(kb, "main", TODAY)
-    elapsed = time.perf_counter() - started
-    assert problems == []
-    assert elapsed < 3, elapsed
+    assert check_against(kb, "main", TODAY) == []

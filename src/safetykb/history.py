@@ -25,7 +25,7 @@ import html
 import re
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -388,22 +388,25 @@ def md_text(value: object) -> str:
     return md_cell(_MD_SPECIAL.sub(r"\\\1", text))
 
 
-def latest_changes(history: History, limit: int = 50) -> list[tuple[str, Revision]]:
-    """The last ``limit`` approved revisions of the whole knowledge base,
-    newest first, as (path, revision)."""
+def latest_changes(history: History, limit: int = 50,
+                   only: Collection[str] | None = None) -> list[tuple[str, Revision]]:
+    """The last ``limit`` approved revisions of the whole knowledge base (or
+    of the paths in ``only``, e.g. the published pages), newest first, as
+    (path, revision)."""
     entries = [(path, r) for path, revisions in history.items() for r in revisions
-               if r.status == "approved"]
+               if r.status == "approved" and (only is None or path in only)]
     entries.sort(key=lambda e: (e[1].when, e[1].id, e[1].revision or 0), reverse=True)
     return entries[:limit]
 
 
 def what_changed_markdown(history: History, limit: int = 50, lang: str = "en",
-                          link: Callable[[str], str | None] | None = None) -> str:
+                          link: Callable[[str], str | None] | None = None,
+                          only: Collection[str] | None = None) -> str:
     """The "What changed" page: the last ``limit`` approved revisions (date,
     id, title, revision, change note), newest first. ``link`` maps a document
     path to the URL of its page (relative to this page) to link the title."""
     labels = _labels(lang)
-    entries = latest_changes(history, limit)
+    entries = latest_changes(history, limit, only)
     lines = [f"# {labels['title']}", "", labels["intro"].format(n=limit), ""]
     if history.note:
         lines += [md_text(history.note), ""]
@@ -426,7 +429,7 @@ def _xml(value: str) -> str:
 
 def atom_feed(history: History, site_url: str, title: str = "What changed",
               limit: int = 50, link: Callable[[str], str | None] | None = None,
-              feed_url: str | None = None) -> str:
+              feed_url: str | None = None, only: Collection[str] | None = None) -> str:
     """An Atom 1.0 feed (RFC 4287) of :func:`latest_changes`, as UTF-8 XML text.
 
     ``site_url`` is the site's address (the feed's id and link); ``link``
@@ -444,7 +447,7 @@ def atom_feed(history: History, site_url: str, title: str = "What changed",
             element.text = _xml(text)
         return element
 
-    entries = latest_changes(history, limit)
+    entries = latest_changes(history, limit, only)
     base = site_url.rstrip("/") + "/" if site_url else "urn:safetykb:"
     feed = ET.Element(f"{{{ns}}}feed")
     sub(feed, "id", feed_url or base)

@@ -16,7 +16,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .current import is_archived, is_current, is_draft, is_published
+from .history import (
+    History,
+    atom_feed,
+    history_html,
+    kb_history,
+    recent_marker_html,
+    what_changed_markdown,
+)
 from .links import page_dir, relative_url
+from .linter import default_today
 from .markdown import escape_text
 from .model import Document, KnowledgeBase
 from .pdf import sheet_href
@@ -34,6 +43,12 @@ from .sanitize import escape
 RULES_PAGE = "reference/rules.md"
 REGISTER_PAGE = "reference/register.md"
 ARCHIVE_PAGE = "reference/archive.md"
+#: The last approved revisions, for employees, and its Atom feed.
+WHAT_CHANGED_PAGE = "what-changed.md"
+FEED = "feed.xml"
+RECENT_LIMIT = 50
+#: Pages changed this many days ago or less carry a "changed recently" marker.
+RECENT_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -82,7 +97,8 @@ LIST_BOOST = 0.25
 
 def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
                   drafts: bool = False,
-                  used_by: dict[str, list[Document]] | None = None) -> SitePage:
+                  used_by: dict[str, list[Document]] | None = None,
+                  history: History | None = None, repo_url: str = "") -> SitePage:
     """The page of one document; rendered only when asked (a preview that
     rebuilds one changed page renders one page)."""
     current = is_current(doc) or (drafts and is_draft(doc))
@@ -95,6 +111,10 @@ def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
     def header() -> str:
         users = [d for d in (used_by or {}).get(doc.id or "", []) if is_published(d, drafts)]
         out = header_block(doc, lang, by_id.get, used_by=users)
+        if history is not None:
+            revisions = history.get(doc.relpath, [])
+            out += recent_marker_html(revisions, default_today(), RECENT_DAYS, lang)
+            out += history_html(revisions, repo_url, lang, note=history.note)
         sheet = sheet_href(doc) if current else None
         if sheet is not None:
             link = escape(quote(posixpath.relpath(sheet, page_dir(doc.relpath) or ".")))
@@ -160,21 +180,41 @@ def _archive_page(kb: KnowledgeBase) -> str:
     return "\n".join(lines) + "\n"
 
 
-def site_pages(kb: KnowledgeBase, drafts: bool | None = None) -> list[SitePage]:
+def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
+               repo_url: str = "") -> list[SitePage]:
     """Every page the knowledge base adds to the site, in path order.
 
     Drafts are left out unless ``drafts`` (a live preview, or ``site.drafts``
     in ``safetykb.yml`` for a review site); superseded and withdrawn documents
-    are published for the archive, out of navigation and search.
+    are published for the archive, out of navigation and search. Each
+    document page shows its history from git (``repo_url`` links commits).
     """
     if drafts is None:
         drafts = bool(kb.config.data.get("site", {}).get("drafts", False))
     by_id = kb.by_id()
     used_by = used_by_map(kb)
-    pages = [document_page(doc, kb, by_id, drafts, used_by) for doc in kb.documents
-             if doc.fm_ok and is_published(doc, drafts)]
+    history = kb_history(kb.root, kb.config.content_dirs)
+    pages = [document_page(doc, kb, by_id, drafts, used_by, history, repo_url)
+             for doc in kb.documents if doc.fm_ok and is_published(doc, drafts)]
+    in_force = {d.relpath for d in kb.documents if is_current(d)}
+    changes = what_changed_markdown(history, RECENT_LIMIT, kb.config.lang,
+                                    link=lambda path: _link(WHAT_CHANGED_PAGE, path),
+                                    only=in_force)
+    pages.append(_generated(kb, WHAT_CHANGED_PAGE, "What changed", changes))
     pages.append(_generated(kb, RULES_PAGE, "Rule reference", rules_reference_markdown()))
     pages.append(_generated(kb, REGISTER_PAGE, "Document register",
                             _register_page(kb, drafts)))
     pages.append(_generated(kb, ARCHIVE_PAGE, "Archive", _archive_page(kb), searchable=False))
     return pages
+
+
+def feed(kb: KnowledgeBase) -> str:
+    """The Atom feed of the "What changed" page (``feed.xml``): the last
+    approved revisions of documents in force, with absolute links when
+    ``site_url`` is set."""
+    history = kb_history(kb.root, kb.config.content_dirs)
+    base = kb.config.site_url.rstrip("/") + "/" if kb.config.site_url else ""
+    in_force = {d.relpath for d in kb.documents if is_current(d)}
+    return atom_feed(history, base, "What changed", RECENT_LIMIT,
+                     link=(lambda path: base + quote(page_dir(path))) if base else None,
+                     feed_url=base + FEED if base else None, only=in_force)

@@ -54,7 +54,7 @@ from safetykb.model import KnowledgeBase
 from safetykb.pdf import FontError, git_commit, start_publishing
 from safetykb.permalinks import permalink_pages
 from safetykb.search import SearchIndexError, archived_records, build_index
-from safetykb.site import SitePage, site_pages
+from safetykb.site import FEED, SitePage, feed, site_pages
 
 log = get_plugin_logger(__name__)
 
@@ -102,7 +102,8 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
                  f"{time.perf_counter() - started:.2f} s")
         self.kb = kb
         drafts = True if self.preview else None
-        self.pages = {page.uri: page for page in site_pages(kb, drafts=drafts)}
+        self.pages = {page.uri: page for page in site_pages(kb, drafts=drafts,
+                                                             repo_url=config.repo_url or "")}
         self.watch = [p for p in [*(self.root / d for d in kb.config.content_dirs),
                                   self.root / CONFIG_NAME] if p.exists()]
         # The theme layer (overrides/: search box, header styles, scripts),
@@ -134,6 +135,8 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         for relpath in sorted(attachments(self.kb, set(self.pages))):
             if files.get_file_from_path(relpath) is None:
                 files.append(File.generated(config, relpath, abs_src_path=str(root / relpath)))
+        # The "What changed" feed, for feed readers.
+        files.append(File.generated(config, FEED, content=feed(self.kb)))
         # Permanent addresses id/<ID>/ (printed on the sheets as QR codes).
         for relpath, text in permalink_pages(self.kb, drafts=self.preview).items():
             files.append(File.generated(config, relpath, content=text))
@@ -194,6 +197,10 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         return (self.marker if ours.source is not None else "") + rendered.html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # Feed readers find "What changed" from any page.
+        feed_href = "../" * page.url.count("/") + FEED
+        output = output.replace("</head>", '<link rel="alternate" type="application/atom+xml" '
+                                f'title="What changed" href="{feed_href}"></head>', 1)
         ours = self.pages.get(page.file.src_uri)
         if ours is None:
             return output

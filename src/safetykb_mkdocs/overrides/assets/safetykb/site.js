@@ -161,6 +161,16 @@
     });
   }
 
+  /* Open and close as Material does: the toggle drives its CSS; on a small
+   * screen the page behind is locked, so the overlay does not widen it. */
+  function lock(on) {
+    if (on && window.matchMedia("(max-width: 59.984375em)").matches) {
+      document.body.setAttribute("data-md-scrolllock", "");
+    } else {
+      document.body.removeAttribute("data-md-scrolllock");
+    }
+  }
+
   function open() {
     if (toggle && !toggle.checked) {
       toggle.checked = true;
@@ -188,6 +198,7 @@
     input.addEventListener("pointerdown", function () { load(); });
     if (toggle) {
       toggle.addEventListener("change", function () {
+        lock(toggle.checked);
         if (toggle.checked && document.activeElement !== input) input.focus();
       });
     }

@@ -1,0 +1,260 @@
+"""Search on the built site: Pagefind's index, queried in a real Chromium
+through the site's own search box.
+
+The relevance table is what people type at the machine: full and partial
+ids, words of a title, a hazard, a piece of PPE, a workstation, a typo,
+Chinese words. Each expected document must be among the first three results.
+(The index itself is read back in test_search_index.py.)
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from browser_support import ARGS, CHROMIUM, build_search_site, require_chromium, search, serve
+
+pytestmark = pytest.mark.browser
+require_chromium()
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_search_site(tmp_path_factory.mktemp("search-site"))
+
+
+
+D = "/procedures/"
+C = "/checklists/"
+#: query -> a document that must be among the first three results.
+RELEVANCE = [
+    # Ids: full, partial, of another language, in a typo-free paste.
+    ("PROC-HD-001", D + "hidden-danger/proc-hd-001/"),
+    ("HD-001", D + "hidden-danger/proc-hd-001/"),
+    ("CL-HD-001", C + "team/cl-hd-001/"),
+    ("LOTO", D + "actions/act-loto-001/"),
+    ("LOTO", C + "lockout/cl-loto-001/"),
+    ("ACT-LOTO-001", D + "actions/act-loto-001/"),
+    ("PROC-TRN-001", D + "training/proc-trn-001/"),
+    ("GRIND", D + "actions/act-grind-001/"),
+    # A superseded or withdrawn id leads to its archived page.
+    ("PROC-SAF-001", D + "hidden-danger/proc-saf-001/"),
+    ("PROC-MGT-009", D + "management/proc-mgt-009/"),
+    # English words, stemming, a typo.
+    ("lockout", C + "lockout/cl-loto-001/"),
+    ("lockuot", D + "actions/act-loto-001/"),
+    ("tag out", D + "actions/act-loto-001/"),
+    ("inspections", C + "lockout/cl-loto-001/"),
+    ("welders", D + "actions/act-weld-001/"),
+    ("hot work", D + "actions/act-weld-001/"),
+    ("acetylene", D + "actions/act-weld-001/"),
+    ("flashback", D + "actions/act-weld-001/"),
+    ("power press", C + "press/cl-press-001/"),
+    ("light curtain", C + "press/cl-press-001/"),
+    ("two-hand", C + "press/cl-press-001/"),
+    ("hidden danger", D + "hidden-danger/proc-hd-001/"),
+    ("rectification", D + "hidden-danger/proc-hd-001/"),
+    ("responsibility system", D + "management/proc-mgt-001/"),
+    ("team safety activities", D + "team/proc-team-001/"),
+    # Workstation, tags, hazards, PPE.
+    ("Press line 2", C + "press/cl-press-001/"),
+    ("grinder bay", C + "grinding/cl-grind-001/"),
+    ("abrasive wheel", D + "actions/act-grind-001/"),
+    ("bursting wheel", D + "actions/act-grind-001/"),
+    ("face shield", D + "actions/act-grind-001/"),
+    ("hearing protection", D + "actions/act-grind-001/"),
+    # Chinese, by words.
+    ("培训", D + "training/proc-trn-001/"),
+    ("安全生产教育", D + "training/proc-trn-001/"),
+    ("三级安全教育", D + "training/proc-trn-001/"),
+    ("特种作业", D + "training/proc-trn-001/"),
+    ("隐患排查", D + "hidden-danger/proc-hd-001/"),
+    ("班前安全检查", C + "team/cl-hd-001/"),
+    ("劳动防护用品", C + "team/cl-hd-001/"),
+    ("班前会", D + "team/proc-team-001/"),
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(search_site: Path) -> Iterator[str]:
+    with serve(search_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def box(browser: Browser, base_url: str) -> Iterator[tuple[Page, list[str]]]:
+    """One page with the search box open, reused by the relevance cases;
+    every request it makes is recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    requests: list[str] = []
+    tab.on("request", lambda r: requests.append(r.url))
+    tab.goto(base_url)
+    tab.locator("#skb-search-input").click()
+    yield tab, requests
+    context.close()
+
+
+def test_relevance_table_has_enough_cases() -> None:
+    assert len(RELEVANCE) >= 25
+    assert sum(bool(re.search(r"[\u4e00-\u9fff]", q)) for q, _ in RELEVANCE) >= 6
+
+
+@pytest.mark.parametrize(("query", "expected"), RELEVANCE)
+def test_relevance(box: tuple[Page, list[str]], query: str, expected: str) -> None:
+    page, _ = box
+    found = search(page, query)
+    assert expected in found[:3], (query, found[:5])
+
+
+@pytest.mark.parametrize("query", ["PROC-HD-001", "CL-HD-001", "PROC-SAF-001", "ACT-LOTO-001"])
+def test_a_full_id_finds_its_document_first(box: tuple[Page, list[str]], query: str) -> None:
+    page, _ = box
+    found = search(page, query)
+    assert found and found[0].rstrip("/").endswith(query.lower()), found[:3]
+
+
+def test_a_partial_id_puts_the_procedure_before_checklists(box: tuple[Page, list[str]]) -> None:
+    page, _ = box
+    found = search(page, "HD-001")
+    assert found[:2] == [D + "hidden-danger/proc-hd-001/", C + "team/cl-hd-001/"], found
+
+
+def test_drafts_and_archived_content_are_never_found(box: tuple[Page, list[str]]) -> None:
+    page, _ = box
+    for query in ("PROC-TEAM-002", "Weekly team safety activity", "bulletin board",
+                  "Safety inspection procedure", "rectification"):
+        found = search(page, query)
+        assert not any("proc-team-002" in u for u in found), (query, found)
+        if query != "PROC-TEAM-002":
+            assert not any("proc-saf-001" in u or "proc-mgt-009" in u for u in found), \
+                (query, found)
+
+
+def test_archived_id_result_names_the_successor(box: tuple[Page, list[str]]) -> None:
+    page, _ = box
+    search(page, "PROC-SAF-001")
+    first = page.locator(".md-search-result__item").first
+    assert "PROC-HD-001" in first.inner_text()
+    assert "superseded" in first.inner_text()
+
+
+def test_no_request_leaves_the_site(box: tuple[Page, list[str]], base_url: str) -> None:
+    page, requests = box
+    search(page, "lockout")
+    assert any("/pagefind/" in u for u in requests)
+    outside = [u for u in requests if not u.startswith(base_url)]
+    assert not outside, outside
+    # Material's own index is never loaded by the online search box.
+    assert not any("search_index.json" in u for u in requests)
+
+
+def _fresh(browser: Browser, base_url: str) -> tuple[Page, object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.goto(base_url)
+    return tab, context
+
+
+def test_results_follow_a_paste(browser: Browser, base_url: str) -> None:
+    """Pasting (Ctrl+V, no key typed after) shows the results."""
+    tab, context = _fresh(browser, base_url)
+    box = tab.locator("#skb-search-input")
+    box.click()
+    tab.evaluate("navigator.clipboard.writeText('ACT-LOTO-001')")
+    tab.keyboard.press("Control+V")
+    tab.wait_for_function("document.getElementById('skb-search-input')"
+                          ".getAttribute('data-skb-shown') === 'ACT-LOTO-001'", timeout=15_000)
+    first = tab.locator(".md-search-result__item > a").first
+    assert "act-loto-001" in str(first.get_attribute("href"))
+    context.close()  # type: ignore[attr-defined]
+
+
+def test_results_follow_an_input_method(browser: Browser, base_url: str) -> None:
+    """Chinese from an input method: nothing while composing, results when
+    the text is committed, with no key pressed afterwards."""
+    tab, context = _fresh(browser, base_url)
+    tab.locator("#skb-search-input").click()
+    cdp = tab.context.new_cdp_session(tab)
+    cdp.send("Input.imeSetComposition", {"text": "pei", "selectionStart": 3, "selectionEnd": 3})
+    tab.wait_for_timeout(300)
+    assert tab.locator("#skb-search-input").get_attribute("data-skb-shown") is None
+    cdp.send("Input.insertText", {"text": "培训"})
+    tab.wait_for_function("document.getElementById('skb-search-input')"
+                          ".getAttribute('data-skb-shown') === '培训'", timeout=15_000)
+    first = tab.locator(".md-search-result__item > a").first
+    assert "proc-trn-001" in str(first.get_attribute("href"))
+    context.close()  # type: ignore[attr-defined]
+
+
+def test_later_keystrokes_answer_within_100_ms(browser: Browser, base_url: str) -> None:
+    tab, context = _fresh(browser, base_url)
+    box = tab.locator("#skb-search-input")
+    box.click()
+    box.press_sequentially("lo")
+    tab.wait_for_function("document.getElementById('skb-search-input')"
+                          ".getAttribute('data-skb-shown') === 'lo'", timeout=15_000)
+    times = []
+    for key, query in zip("ckout", ["loc", "lock", "locko", "lockou", "lockout"], strict=True):
+        start = tab.evaluate("performance.now()")
+        box.press(key)
+        tab.wait_for_function("q => document.getElementById('skb-search-input')"
+                              ".getAttribute('data-skb-shown') === q", arg=query,
+                              timeout=5_000, polling="raf")
+        times.append(tab.evaluate("performance.now()") - start)
+    context.close()  # type: ignore[attr-defined]
+    assert statistics.median(times) <= 100, times
+
+
+def test_keyboard_reaches_the_results_and_escape_closes(browser: Browser, base_url: str) -> None:
+    tab, context = _fresh(browser, base_url)
+    tab.keyboard.press("/")
+    assert tab.evaluate("document.activeElement.id") == "skb-search-input"
+    search(tab, "power press")
+    tab.keyboard.press("ArrowDown")
+    href = tab.evaluate("document.activeElement.getAttribute('href')")
+    assert "cl-press-001" in href
+    tab.keyboard.press("Escape")
+    assert tab.evaluate("document.getElementById('__search').checked") is False
+    context.close()  # type: ignore[attr-defined]
+
+
+def test_result_opens_with_the_words_highlighted(browser: Browser, base_url: str) -> None:
+    tab, context = _fresh(browser, base_url)
+    tab.locator("#skb-search-input").click()
+    search(tab, "light curtain")
+    tab.locator(".md-search-result__item > a").first.click()
+    tab.wait_for_url("**/cl-press-001/**")
+    marks = tab.locator("mark.skb-hit")
+    assert marks.count() >= 2
+    assert marks.first.inner_text().lower() in ("light", "curtain")
+    context.close()  # type: ignore[attr-defined]
+
+
+def test_results_show_on_a_phone(browser: Browser, base_url: str, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(base_url)
+    tab.locator("label.md-header__button[for='__search']").click()
+    search(tab, "培训")
+    first = tab.locator(".md-search-result__item").first
+    assert first.is_visible()
+    box = first.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    tab.screenshot(path=str(tmp_path / "search-phone.png"))
+    context.close()

@@ -1,0 +1,69 @@
+"""The search index of the built site, read back without a browser: one
+bundle per language, no draft, superseded or withdrawn page in it except the
+id-only record of an archived document, the id weighed, filters present."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from browser_support import build_search_site
+from safetykb.search import BUNDLE, manifest
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_search_site(tmp_path_factory.mktemp("search-index"))
+
+
+
+def _fragments(site: Path) -> list[dict[str, object]]:
+    out = []
+    for path in (site / BUNDLE).rglob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        # "pagefind_dcd" signature, then JSON.
+        out.append(json.loads(raw[raw.index(b"{"):]))
+    return out
+
+
+def test_index_has_a_bundle_per_language(search_site: Path) -> None:
+    data = manifest(search_site)
+    assert data["languages"] == ["en", "zh"]
+    assert data["bundles"] == ["", "zh/"]
+    assert (search_site / BUNDLE / "pagefind.js").is_file()
+    assert (search_site / BUNDLE / "zh" / "pagefind.js").is_file()
+
+
+def test_index_holds_no_page_that_is_not_in_force(search_site: Path) -> None:
+    fragments = _fragments(search_site)
+    urls = {str(f["url"]) for f in fragments}
+    assert "/procedures/hidden-danger/proc-hd-001/" in urls
+    assert "/checklists/team/cl-hd-001/" in urls
+    # The draft: never. Superseded and withdrawn: only the id-only record.
+    assert not any("proc-team-002" in u for u in urls), urls
+    archived = [f for f in fragments if "proc-saf-001" in str(f["url"])
+                or "proc-mgt-009" in str(f["url"])]
+    assert len(archived) == 2
+    for record in archived:
+        assert re.fullmatch(r"PROC-[A-Z]+-\d+", str(record["content"]).strip()), record
+    saf = next(f for f in archived if "proc-saf-001" in str(f["url"]))
+    assert saf["meta"]["successor"] == "PROC-HD-001"  # type: ignore[index]
+    # The archive list and Material's 404 page are not searched either.
+    assert not any(u.startswith("/reference/archive") or "404" in u for u in urls), urls
+
+
+def test_index_weighs_the_id_and_carries_filters(search_site: Path) -> None:
+    html = (search_site / "procedures/actions/act-grind-001/index.html").read_text("utf-8")
+    assert re.search(r'<h1 data-pagefind-meta="title" data-pagefind-weight="10">', html)
+    assert 'data-pagefind-filter="type:Standardised action"' in html
+    assert 'data-pagefind-filter="area:actions"' in html
+    assert 'data-pagefind-meta="id:ACT-GRIND-001"' in html
+    # Exactly one marked region, on the document.
+    assert html.count("data-pagefind-body") == 1
+    archived = (search_site / "procedures/hidden-danger/proc-saf-001/index.html").read_text(
+        "utf-8")
+    assert "data-pagefind-body" not in archived
