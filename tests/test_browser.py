@@ -1,48 +1,37 @@
 """The built site in a real browser: Debian's Chromium driven by Playwright.
 
 Skipped only outside CI when Chromium is not installed (scripts/test-setup.sh
-installs it); in CI (CI=true) a missing browser is a failure.
+installs it); in CI (CI=true) a missing browser is a failure. The site is the
+search knowledge base of ``browser_support`` (the frozen fixture plus an
+action and a checklist with hazards and PPE, and a withdrawn procedure).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.browser
+from browser_support import ARGS, CHROMIUM, build_search_site, require_chromium, search, serve
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("chromium is not installed; .ci/run must install it")
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+pytestmark = pytest.mark.browser
+require_chromium()
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def base_url(repo_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(repo_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_search_site(tmp_path_factory.mktemp("browser-site"))
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -61,56 +50,164 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def _search(page: Page, base_url: str, query: str) -> list[str]:
-    """Type ``query`` into the site's search box; the result links, best first."""
-    page.goto(base_url)
-    page.wait_for_load_state("networkidle")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
-    results = page.locator(".md-search-result__item a")
-    box.fill(query)
-    try:
-        expect(results).not_to_have_count(0, timeout=5_000)
-    except AssertionError:
-        # Typed before the browser finished building the index: type the last
-        # character again, as a person would.
-        box.press("End")
-        box.press("Backspace")
-        box.type(query[-1])
-        expect(results).not_to_have_count(0, timeout=30_000)
-    return [str(results.nth(i).get_attribute("href")) for i in range(results.count())]
-
-
-def test_finds_a_document_by_its_id(page: Page, base_url: str) -> None:
-    hrefs = _search(page, base_url, "PROC-HD-001")
-    assert "proc-hd-001" in hrefs[0], hrefs
-
-
-def test_finds_a_chinese_document_by_chinese_words(page: Page, base_url: str) -> None:
-    hrefs = _search(page, base_url, "培训")
-    assert any("proc-trn-001" in h for h in hrefs), hrefs
-
-
-def test_archived_document_is_not_found(page: Page, base_url: str) -> None:
-    hrefs = _search(page, base_url, "rectification")
-    assert not any("proc-saf-001" in h for h in hrefs), hrefs
-
-
-def test_header_block_fits_a_phone_and_no_request_leaves_the_site(
-        browser: Browser, base_url: str, tmp_path: Path) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[tuple[Page, list[str]]]:
+    """A phone-sized tab; every request it makes is recorded."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     tab = context.new_page()
     requests: list[str] = []
     tab.on("request", lambda r: requests.append(r.url))
-    tab.goto(base_url + "procedures/hidden-danger/proc-hd-001/")
-    header = tab.locator("dl.skb-header")
-    expect(header).to_be_visible()
-    expect(header).to_contain_text("PROC-HD-001")
-    expect(header).to_contain_text("Review due")
-    box = header.bounding_box()
-    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
-    tab.screenshot(path=str(tmp_path / "phone.png"), full_page=False)
-    tab.wait_for_load_state("networkidle")
+    yield tab, requests
     context.close()
+
+
+def test_finds_a_document_by_its_id(page: Page, base_url: str) -> None:
+    page.goto(base_url)
+    page.locator("#skb-search-input").click()
+    assert search(page, "PROC-HD-001")[0].endswith("/proc-hd-001/")
+
+
+def test_finds_a_chinese_document_by_chinese_words(page: Page, base_url: str) -> None:
+    page.goto(base_url)
+    page.locator("#skb-search-input").click()
+    assert any("proc-trn-001" in h for h in search(page, "培训"))
+
+
+def test_archived_document_is_not_found(page: Page, base_url: str) -> None:
+    page.goto(base_url)
+    page.locator("#skb-search-input").click()
+    assert not any("proc-saf-001" in h for h in search(page, "rectification"))
+
+
+@pytest.mark.parametrize(("uri", "first"), [
+    ("checklists/press/cl-press-001/", "ul.contains-task-list > li"),
+    ("checklists/team/cl-hd-001/", "ul.contains-task-list > li"),
+    ("checklists/lockout/cl-loto-001/", "ul.contains-task-list > li"),
+    ("checklists/grinding/cl-grind-001/", "ul.contains-task-list > li"),
+    ("procedures/actions/act-loto-001/", "h2#steps + ol > li"),
+    ("procedures/actions/act-grind-001/", "h2#steps + ol > li"),
+])
+def test_first_item_is_visible_without_scrolling_on_a_phone(
+        phone: tuple[Page, list[str]], base_url: str, uri: str, first: str,
+        tmp_path: Path) -> None:
+    tab, requests = phone
+    tab.goto(base_url + uri)
+    tab.wait_for_load_state("networkidle")
+    item = tab.locator(f"article {first}").first
+    expect(item).to_be_visible()
+    box = item.bounding_box()
+    assert box is not None
+    # Its first line is on the screen: the top of the item within the viewport.
+    assert box["y"] + 24 <= PHONE["height"], (uri, box)
+    assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The compact grid is two columns on a phone.
+    cols = tab.evaluate("getComputedStyle(document.querySelector('dl.skb-header'))"
+                        ".gridTemplateColumns.split(' ').length")
+    assert cols == 2
+    tab.screenshot(path=str(tmp_path / "phone.png"))
     outside = [u for u in requests if not u.startswith(base_url)]
     assert not outside, outside
+
+
+def test_header_has_the_id_and_status_in_the_title_line(page: Page, base_url: str) -> None:
+    page.goto(base_url + "procedures/hidden-danger/proc-hd-001/")
+    title = page.locator(".skb-titleline")
+    expect(title.locator("h1")).to_contain_text("PROC-HD-001")
+    expect(title.locator("h1")).to_contain_text("Hidden-danger investigation")
+    expect(title.locator(".skb-status")).to_have_text("approved")
+    assert page.locator("article h1").count() == 1
+    grid = page.locator("dl.skb-header")
+    for label in ("Revision", "Effective", "Review due", "Owner"):
+        expect(grid).to_contain_text(label)
+    # The rest is behind the disclosure, closed.
+    more = page.locator("details.skb-more")
+    expect(more).not_to_have_attribute("open", "")
+    expect(more.locator("dd").first).not_to_be_visible()
+    more.locator("summary").click()
+    expect(more).to_contain_text("Approved by")
+    # One click to the Emergency section.
+    page.locator("a.skb-jump").click()
+    assert page.evaluate("location.hash") == "#emergency"
+
+
+@pytest.mark.parametrize(("uri", "lang", "text"), [
+    ("procedures/hidden-danger/proc-saf-001/", "en", "Superseded: not in force. Use PROC-HD-001."),
+    ("procedures/management/proc-mgt-009/", "en", "Withdrawn: not in force."),
+])
+def test_banner_stands_above_everything_in_the_page_language(
+        phone: tuple[Page, list[str]], base_url: str, uri: str, lang: str, text: str) -> None:
+    tab, _ = phone
+    tab.goto(base_url + uri)
+    assert tab.evaluate("document.documentElement.lang") == lang
+    banner = tab.locator("article .skb-banner")
+    expect(banner).to_have_text(text)
+    banner_box = banner.bounding_box()
+    title_box = tab.locator("article h1").bounding_box()
+    assert banner_box and title_box and banner_box["y"] < title_box["y"]
+    assert banner_box["y"] < PHONE["height"] / 3
+
+
+def test_chinese_page_declares_its_language(page: Page, base_url: str) -> None:
+    page.goto(base_url + "checklists/team/cl-hd-001/")
+    assert page.evaluate("document.documentElement.lang") == "zh"
+    expect(page.locator("dl.skb-header")).to_contain_text("版次")
+    expect(page.locator(".skb-titleline .skb-status")).to_have_text("已批准")
+
+
+def test_hazards_and_ppe_show_with_icons_and_are_escaped(page: Page, base_url: str,
+                                                        site: Path) -> None:
+    page.goto(base_url + "procedures/actions/act-grind-001/")
+    hazards = page.locator(".skb-safety-hazards li")
+    expect(hazards).to_have_count(3)
+    expect(hazards.nth(2)).to_have_text("Sharp & hot <edges>")
+    assert page.locator(".skb-safety-ppe li svg.skb-icon").count() == 3
+    # Icons are inline SVG (no request), hidden from screen readers.
+    assert page.locator(".skb-safety svg[aria-hidden='true']").count() == 6
+    raw = (site / "procedures/actions/act-grind-001/index.html").read_text("utf-8")
+    assert "<edges>" not in raw and "Sharp &amp; hot &lt;edges&gt;" in raw
+
+
+def test_ids_in_text_link_to_their_documents(page: Page, base_url: str) -> None:
+    page.goto(base_url + "checklists/press/cl-press-001/")
+    link = page.locator("article .md-typeset a, article a").filter(has_text="ACT-LOTO-001")
+    hrefs = [link.nth(i).get_attribute("href") for i in range(link.count())]
+    assert any(h and h.rstrip("/").endswith("act-loto-001") for h in hrefs), hrefs
+    # Never inside code.
+    page.goto(base_url + "procedures/actions/act-grind-001/")
+    body = page.locator("article ol > li").first
+    expect(body.locator("a")).to_have_text("ACT-LOTO-001")
+
+
+def test_used_by_lists_the_documents_that_refer(page: Page, base_url: str) -> None:
+    page.goto(base_url + "procedures/actions/act-grind-001/")
+    page.locator("details.skb-more summary").click()
+    used = page.locator(".skb-more-list .skb-field-used_by")
+    expect(used).to_contain_text("CL-GRIND-001")
+    used.locator("a").first.click()
+    page.wait_for_url("**/cl-grind-001/")
+
+
+def test_register_is_sortable_and_fits_a_phone(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(base_url + "reference/register/")
+    table = tab.locator("article table")
+    expect(table.locator("thead")).to_contain_text("Effective")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 1280
+    ids = table.locator("tbody tr td:first-child")
+    before = ids.all_inner_texts()
+    assert before == sorted(before)
+    tab.locator("th button.skb-sort", has_text="Id").click()
+    tab.locator("th button.skb-sort", has_text="Id").click()
+    assert ids.all_inner_texts() == sorted(before, reverse=True)
+    expect(tab.locator("th", has_text="Id")).to_have_attribute("aria-sort", "descending")
+    context.close()
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(base_url + "reference/register/")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    first = tab.locator("article table tbody tr").first
+    for label in ("Status", "Review due"):
+        cell = first.locator(f"td[data-label='{label}']")
+        expect(cell).to_be_visible()
+    context.close()

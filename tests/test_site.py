@@ -81,3 +81,12 @@ def test_no_request_leaves_the_site(site: Path) -> None:
             ref = re.search(r'(?:src|href)="([^"]+)"', tag)
             if ref and "rel=\"canonical\"" not in tag:
                 assert not re.match(r"^(https?:)?//", ref.group(1)), (path, tag)
+
+
+def test_front_matter_schema_and_feed_are_published(site: Path) -> None:
+    from safetykb.schema import json_schema
+
+    assert json.loads((site / "schema/front-matter.json").read_text("utf-8")) == json_schema()
+    import xml.etree.ElementTree as ET
+
+    assert ET.fromstring((site / "feed.xml").read_bytes()).tag.endswith("feed")

@@ -53,11 +53,14 @@ from safetykb.linter import check_paths
 from safetykb.model import KnowledgeBase
 from safetykb.pdf import FontError, git_commit, start_publishing
 from safetykb.permalinks import permalink_pages
+from safetykb.schema import json_schema
 from safetykb.search import SearchIndexError, archived_records, build_index
 from safetykb.site import FEED, SitePage, feed, site_pages
 
 log = get_plugin_logger(__name__)
 
+#: Where the site publishes the JSON Schema of front matter.
+SCHEMA_PATH = "schema/front-matter.json"
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 #: The theme layer over Material, shipped with the plugin.
 THEME_DIR = Path(__file__).parent / "overrides"
@@ -135,6 +138,9 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         for relpath in sorted(attachments(self.kb, set(self.pages))):
             if files.get_file_from_path(relpath) is None:
                 files.append(File.generated(config, relpath, abs_src_path=str(root / relpath)))
+        # The front-matter JSON Schema, for editors that validate while typing.
+        files.append(File.generated(config, SCHEMA_PATH, content=json.dumps(
+            json_schema(), indent=2, ensure_ascii=False)))
         # The "What changed" feed, for feed readers.
         files.append(File.generated(config, FEED, content=feed(self.kb)))
         # Permanent addresses id/<ID>/ (printed on the sheets as QR codes).

@@ -269,6 +269,36 @@
     }
   }
 
+  /* ------------------------------------------- an action on a small screen */
+  /* At the machine the steps come first: on a phone, the sections above the
+   * steps of a standardised action (purpose, hazards and controls, whose
+   * hazards are summarised with icons at the top) fold into disclosures, in
+   * place, so the first step is on the first screen. Nothing moves, nothing
+   * is removed; a wide screen or no script shows the page as written. */
+  var doc = document.querySelector(".skb-doc");
+  var isAction = doc && doc.querySelector("[data-pagefind-meta='type:action']");
+  if (isAction && window.matchMedia("(max-width: 44.9375em)").matches) {
+    var heads = Array.prototype.slice.call(doc.querySelectorAll("h2"));
+    var steps = heads.filter(function (h) {
+      var next = h.nextElementSibling;
+      return next && next.tagName === "OL";
+    })[0];
+    heads.slice(0, heads.indexOf(steps)).forEach(function (h2) {
+      var box = document.createElement("details");
+      box.className = "skb-fold";
+      var summary = document.createElement("summary");
+      h2.parentNode.insertBefore(box, h2);
+      box.appendChild(summary);
+      summary.appendChild(h2);
+      var next = box.nextSibling;
+      while (next && !(next.nodeType === 1 && next.tagName === "H2")) {
+        var move = next;
+        next = next.nextSibling;
+        box.appendChild(move);
+      }
+    });
+  }
+
   /* ------------------------------------------------------- sortable tables */
   function cellValue(row, i) {
     var cell = row.cells[i];
