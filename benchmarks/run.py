@@ -280,6 +280,145 @@ def measure_history(kb: Path, work: Path) -> dict[str, float]:
     return {k: float(v) for k, v in json.loads(out).items()}
 
 
+# --- search: ours (Pagefind) against Material's default (lunr) --------------
+#
+# Both sites are built once per knowledge base (the same pages: ours by
+# `safetykb build`, Material's by the baseline project) and kept under out/;
+# every run is one cold load of each in a new headless Chromium (Debian's
+# `chromium`): navigation start to the first result on screen (a
+# MutationObserver in the page), the bytes the server sent until then
+# (workers included: counted by the server), and the median time from a
+# keystroke to the updated results for five more keystrokes.
+
+SEARCH_QUERY = ("vent", "ilati")  # typed at once, then one key at a time
+SEARCH_FILES = r"^/(pagefind/|search/|assets/javascripts/(workers|lunr)/)"
+
+
+def _search_sites(kb: Path) -> tuple[Path, Path]:
+    ours, theirs = OUT / f"search-{kb.name}-ours", OUT / f"search-{kb.name}-material"
+    if not (ours / "pagefind").is_dir():
+        shutil.rmtree(ours, ignore_errors=True)
+        timed([PY, "-m", "safetykb.cli", "build", "--root", str(kb), "--site-dir", str(ours)])
+    if not (theirs / "search" / "search_index.json").is_file():
+        shutil.rmtree(theirs, ignore_errors=True)
+        base = _baseline_project(kb, OUT / f"search-{kb.name}-project")
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        timed([PY, "-m", "mkdocs", "build", "-q", "-f", str(base / "mkdocs.yml"),
+               "-d", str(theirs)], env=env)
+    return ours, theirs
+
+
+class _Counted:
+    """A static server for one site that logs (time, bytes) of every response."""
+
+    def __init__(self, directory: Path) -> None:
+        import functools
+        import http.server
+        import threading
+
+        log: list[tuple[float, int, str]] = []
+        self.log = log
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
+                size = os.fstat(source.fileno()).st_size
+                log.append((time.monotonic(), size, self.path))
+                if os.environ.get("SKB_BENCH_VERBOSE"):
+                    print(f"    {size:>9} {self.path}", file=sys.stderr)
+                super().copyfile(source, outputfile)
+
+        handler = functools.partial(Handler, directory=str(directory))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+_OBSERVE = """
+window.__skbFirst = null; window.__skbMut = [];
+new MutationObserver(() => {
+  const item = document.querySelector('.md-search-result__item');
+  if (item && window.__skbFirst === null) window.__skbFirst = performance.now();
+  window.__skbMut.push(performance.now());
+}).observe(document, {subtree: true, childList: true, characterData: true});
+window.__skbKeys = [];
+document.addEventListener('keydown', () => window.__skbKeys.push(performance.now()), true);
+"""
+
+
+def _cold_search(site: Path, box: str) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    server = _Counted(site)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update"])
+            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            page.add_init_script(_OBSERVE)
+            page.goto(server.url, wait_until="commit")
+            started = server.log[0][0] if server.log else time.monotonic()
+            page.locator(box).click()
+            page.locator(box).press_sequentially(SEARCH_QUERY[0])
+            page.wait_for_function("window.__skbFirst !== null", timeout=300_000, polling=50)
+            first_ms = float(page.evaluate("window.__skbFirst"))
+            log = [(size, path) for when, size, path in list(server.log)
+                   if when <= started + first_ms / 1000]
+            sent = sum(size for size, _ in log)
+            # What the search itself fetched: the index and the search code.
+            searched = sum(size for size, path in log if re.search(SEARCH_FILES, path))
+            page.wait_for_timeout(500)
+            waits = []
+            for key in SEARCH_QUERY[1]:
+                before = len(page.evaluate("window.__skbMut"))
+                page.keyboard.press(key)
+                page.wait_for_function(f"window.__skbMut.length > {before}", timeout=30_000,
+                                       polling="raf")
+                page.wait_for_timeout(400)
+                pressed = float(page.evaluate("window.__skbKeys[window.__skbKeys.length-1]"))
+                after = [m for m in page.evaluate("window.__skbMut") if m >= pressed]
+                waits.append(min(after) - pressed)
+            browser.close()
+    finally:
+        server.close()
+    return {"first s": first_ms / 1000, "KB before first": sent / 1000,
+            "search KB": searched / 1000, "keystroke ms": statistics.median(waits)}
+
+
+def measure_search(kb: Path, work: Path) -> dict[str, float]:
+    """Ours: time to the first result, bytes before it, later keystrokes,
+    and the index build alone (fresh process)."""
+    ours, _ = _search_sites(kb)
+    result = _cold_search(ours, "#skb-search-input")
+    code = ("import json, sys, time; from pathlib import Path; "
+            "from safetykb.search import build_index; t = time.perf_counter(); "
+            "r = build_index(Path(sys.argv[1])); "
+            "print(json.dumps({'index s': time.perf_counter() - t}))")
+    out = subprocess.run([PY, "-c", code, str(ours)], capture_output=True, text=True,
+                         check=True, cwd=REPO).stdout
+    result.update({k: float(v) for k, v in json.loads(out).items()})
+    result["index MB"] = sum(p.stat().st_size for p in (ours / "pagefind").rglob("*")
+                             if p.is_file()) / 1e6
+    return result
+
+
+def measure_search_material(kb: Path, work: Path) -> dict[str, float]:
+    """Material's default search on the same pages (its index is built in the
+    browser on every load: that time is in "first s")."""
+    _, theirs = _search_sites(kb)
+    result = _cold_search(theirs, "input.md-search__input")
+    result["index MB"] = (theirs / "search" / "search_index.json").stat().st_size / 1e6
+    return result
+
+
 MEASUREMENTS: dict[str, Measurement] = {
     "check": measure_check,
     "build": measure_build,
@@ -289,6 +428,8 @@ MEASUREMENTS: dict[str, Measurement] = {
     "pdf-publish": measure_pdf_publish,
     "against": measure_against,
     "history": measure_history,
+    "search": measure_search,
+    "search-material": measure_search_material,
 }
 
 

@@ -8,7 +8,6 @@ and critical marks are also checked for contrast directly.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest

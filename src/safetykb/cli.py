@@ -197,13 +197,21 @@ def rules_cmd(fmt: str, root: Path) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Only warnings and errors.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Check review dates as on this day (default: today).")
+@click.option("--offline", is_flag=True,
+              help="A copy that works opened from a folder (file://, a USB stick) "
+                   "instead of a web server.")
 @root_option
-def build(site_dir: Path | None, quiet: bool, today: dt.datetime | None, root: Path) -> None:
+def build(site_dir: Path | None, quiet: bool, today: dt.datetime | None, root: Path,
+          offline: bool = False) -> None:
     """Check, then build the site; the output is replaced only on success."""
+    from .offline import OFFLINE_ENV
     from .sitebuild import BuildError, BuildRefused, build_site
 
     root = _root(root)
     _refuse_legacy_hooks(root)
+    if offline:
+        # Read by the safetykb plugin in the site generator's process.
+        os.environ[OFFLINE_ENV] = "1"
     if today is not None:
         # The build checks in the site generator's process, which inherits this.
         os.environ[TODAY_ENV] = today.date().isoformat()
@@ -399,9 +407,9 @@ def codeowners_cmd(output: str | None, root: Path) -> None:
 @main.command()
 def schema() -> None:
     """The JSON Schema of document front matter (for editors)."""
-    from .schema import json_schema
+    from .schema import schema_text
 
-    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    click.echo(schema_text(), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,6 +20,9 @@ import json
 import re
 from pathlib import Path
 
+#: Set (to 1) for the site generator's process by ``safetykb build --offline``.
+OFFLINE_ENV = "SAFETYKB_OFFLINE"
+
 _HREF = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|/|#)")
 

@@ -101,6 +101,13 @@ def init_kb(directory: Path, today: dt.date | None = None) -> list[Path]:
     config_path = directory / CONFIG_NAME
     config_path.write_text(config_text(), "utf-8")
     written.append(config_path)
+    # For editors (.remarkrc.mjs points at it): the same text as `safetykb schema`.
+    from .schema import schema_text
+
+    schema_path = directory / ".safetykb" / "front-matter.schema.json"
+    schema_path.parent.mkdir(exist_ok=True)
+    schema_path.write_text(schema_text(), "utf-8")
+    written.append(schema_path)
     return written
 
 

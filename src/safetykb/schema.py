@@ -9,6 +9,7 @@ register and ``safetykb schema`` (JSON Schema) all read this table.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -260,3 +261,9 @@ def json_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "allOf": rules,
     }
+
+
+def schema_text() -> str:
+    """:func:`json_schema` as the text ``safetykb schema`` prints, ``init``
+    writes for editors and the site publishes."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -13,8 +13,74 @@
   var asked = 0;       // number of the latest query, so a slow answer never overwrites a newer one
   var MAX = 10;
 
+  /* Offline copy (file://): no fetch, no modules. Material's index, loaded
+   * as a plain script, searched in the page: every word of the query in the
+   * title or text; the title and an id weigh most. */
+  var offline = input && input.getAttribute("data-skb-offline");
+
+  function loadOffline() {
+    return new Promise(function (resolve, reject) {
+      if (window.__index) { resolve(window.__index); return; }
+      var s = document.createElement("script");
+      s.src = offline;
+      s.onload = function () { resolve(window.__index); };
+      s.onerror = function () { reject(new Error("search index not found")); };
+      document.head.appendChild(s);
+    }).then(function (index) {
+      var root = new URL("../", new URL(offline, document.baseURI)).href;
+      var pages = {};
+      (index.docs || []).forEach(function (d) {
+        var loc = String(d.location || "");
+        var page = loc.split("#")[0];
+        var text = String(d.text || "").replace(/<[^>]*>/g, " ");
+        (pages[page] = pages[page] || []).push({ loc: loc, title: String(d.title || "").replace(/<[^>]*>/g, ""), text: text });
+      });
+      return {
+        search: function (query) {
+          var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+          var found = [];
+          Object.keys(pages).forEach(function (page) {
+            var parts = pages[page], score = 0, hits = [];
+            parts.forEach(function (p, i) {
+              var title = p.title.toLowerCase(), text = p.text.toLowerCase(), s = 0;
+              for (var w = 0; w < words.length; w++) {
+                var inTitle = title.indexOf(words[w]) >= 0, inText = text.indexOf(words[w]) >= 0;
+                if (!inTitle && !inText) { s = 0; break; }
+                s += (inTitle ? (i === 0 ? 20 : 5) : 0) + (inText ? 1 : 0);
+              }
+              if (s) { score = Math.max(score, s); hits.push(p); }
+            });
+            if (score) found.push({ score: score, parts: hits, all: parts });
+          });
+          found.sort(function (a, b) { return b.score - a.score; });
+          return found.slice(0, MAX).map(function (f) {
+            var head = f.all[0];
+            function cut(text) {
+              var lower = text.toLowerCase(), at = lower.indexOf(words[0]);
+              var from = Math.max(0, at - 60), piece = text.slice(from, from + 160);
+              words.forEach(function (w) {
+                piece = piece.replace(new RegExp("(" + w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")", "ig"), "\u0001$1\u0002");
+              });
+              return piece.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/\u0001/g, "<mark>").replace(/\u0002/g, "</mark>");
+            }
+            return {
+              url: root + head.loc, meta: { title: head.title }, excerpt: cut(f.parts[0].text),
+              sub_results: [{}].concat(f.parts.filter(function (p) { return p !== head; }).map(function (p) {
+                return { url: root + p.loc, title: p.title, excerpt: cut(p.text) };
+              }))
+            };
+          });
+        }
+      };
+    });
+  }
+
   function load() {
     if (engine) return engine;
+    if (offline) {
+      engine = loadOffline();
+      return engine;
+    }
     var base = new URL(input.getAttribute("data-skb-search"), document.baseURI).href;
     engine = Promise.all([
       import(base + "pagefind.js"),
@@ -23,7 +89,9 @@
     ]).then(function (parts) {
       var pagefind = parts[0];
       var others = (parts[1].bundles || []).filter(function (b) { return b; });
-      return pagefind.options({ excerptLength: 24, baseUrl: "/" }).then(function () {
+      // noWorker: the queries are small; a worker would cost 40 KB and a round
+      // trip before the first result.
+      return pagefind.options({ excerptLength: 24, baseUrl: "/", noWorker: true }).then(function () {
         return Promise.all(others.map(function (b) { return pagefind.mergeIndex(base + b); }));
       }).then(function () {
         pagefind.init();
@@ -56,6 +124,7 @@
   }
 
   function siteUrl(url, terms) {
+    if (/^[a-z]+:/.test(url)) return url;
     // Index URLs start at the site root ("/procedures/x/"); the site may live
     // in a sub-folder, so resolve them against the pagefind folder's parent.
     var root = new URL(input.getAttribute("data-skb-search") + "../", document.baseURI);
@@ -108,7 +177,7 @@
   /* A query that looks like an id or part of one (PROC-HD-001, HD-001, LOTO):
    * the document with that id first, then ids ending or starting with it,
    * then ids holding it; procedures before actions before checklists. */
-  var ID_LIKE = /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$|^[0-9]+(?:-[A-Za-z0-9]+)+$/;
+  var ID_LIKE = /^(?=.*[-0-9])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$|^[A-Z][A-Z0-9]+$/;
   var TYPE_ORDER = { procedure: 0, action: 1, checklist: 2 };
 
   function idRank(query, id) {
@@ -149,6 +218,7 @@
       return pagefind.search(query);
     }).then(function (found) {
       if (mine !== asked || !found) return null;
+      if (offline) return found;
       var idLike = ID_LIKE.test(query.trim());
       var take = found.results.slice(0, idLike ? 2 * MAX : MAX);
       return Promise.all(take.map(function (r) { return r.data(); })).then(function (data) {
