@@ -2,13 +2,13 @@
 
     .venv/bin/python benchmarks/run.py                  # sizes 100 1000 5000, 3 runs
     .venv/bin/python benchmarks/run.py --sizes 100 1000 --runs 5 --only check build
-    .venv/bin/python benchmarks/run.py --write-docs     # also update docs/performance.md
+    .venv/bin/python benchmarks/run.py --write-docs     # also update developer-docs/performance.md
 
 Every measurement is a function in MEASUREMENTS taking (kb, workdir) and
 returning a dict of numbers; each is run --runs times in fresh processes and
 the median is reported. Adding a measurement (printed sheets, search time in
 a browser) is adding one function. Results go to a table on stdout and to
-benchmarks/out/results.json (and docs/performance.md with --write-docs).
+benchmarks/out/results.json (and developer-docs/performance.md with --write-docs).
 """
 
 from __future__ import annotations
@@ -503,7 +503,7 @@ def render(results: dict[str, dict[str, dict[str, float]]], runs: int) -> str:
 
 
 def write_docs(report: dict[str, object], table: str) -> None:
-    page = REPO / "docs/performance.md"
+    page = REPO / "developer-docs/performance.md"
     text = page.read_text("utf-8")
     start, end = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
     block = (f"{start}\nMeasured {report['date']} on {report['machine']} by "

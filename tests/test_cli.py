@@ -106,7 +106,7 @@ def test_init_writes_a_knowledge_base_that_checks_and_builds(tmp_path: Path) -> 
     assert build.returncode == 0, build.stdout + build.stderr
     # The samples are drafts: not published, until a review site asks for drafts.
     assert not (kb / "site/procedures/general/proc-gen-001").exists()
-    assert (kb / "site/reference/rules/index.html").is_file()
+    assert (kb / "site/for-authors/rules/index.html").is_file()
     with (kb / "safetykb.yml").open("a", encoding="utf-8") as config:
         config.write("site:\n  drafts: true\n")
     assert run("build", "--root", kb).returncode == 0

@@ -69,7 +69,7 @@ def test_search_index_finds_documents_by_id_in_both_languages(site: Path) -> Non
 
 
 def test_rule_reference_is_generated_from_the_registry(site: Path) -> None:
-    html = page(site, "reference/rules")
+    html = page(site, "for-authors/rules")
     for rule in REGISTRY.values():
         assert f'id="{slugify(rule.id + " " + rule.name)}"' in html, rule.id
 

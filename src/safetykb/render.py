@@ -373,7 +373,7 @@ def document_html(doc: Document, kb: KnowledgeBase) -> RenderedPage:
                     tok.children[i:i] = [lead, mark]
                     break
         if tok.type == "inline" and tok.children:
-            _name_checkbox(tok.children)
+            _name_checkbox(tok.children, labels["critical"])
             tok.children = _link_ids(tok.children, doc, targets)
         if tok.meta.get("skb_idref"):
             return
@@ -425,15 +425,18 @@ def _link_ids(children: list[Token], doc: Document, targets: dict[str, Document]
     return out
 
 
-def _name_checkbox(children: list[Token]) -> None:
+def _name_checkbox(children: list[Token], critical: str) -> None:
     """A checklist tick box gets its item's text as its accessible name (a
-    ``title``), so a screen reader says what is being ticked."""
+    ``title``), so a screen reader says what is being ticked (a critical item
+    with its mark first)."""
     first = children[0]
     if first.type != "html_inline" or "task-list-item-checkbox" not in first.content \
             or not first.content.startswith("<input "):
         return
     text = " ".join("".join(c.content for c in children[1:]
                             if c.type in ("text", "code_inline")).split())
+    if any(c.type == "html_inline" and 'class="skb-critical"' in c.content for c in children):
+        text = f"{critical}: {text}"
     if text:
         first.content = first.content.replace("<input ", f'<input title="{_esc(text)}" ', 1)
 

@@ -40,7 +40,8 @@ from .render import (
 )
 from .sanitize import escape
 
-RULES_PAGE = "reference/rules.md"
+#: Under "For authors" in the navigation (the folder names the section).
+RULES_PAGE = "for-authors/rules.md"
 REGISTER_PAGE = "reference/register.md"
 ARCHIVE_PAGE = "reference/archive.md"
 #: The last approved revisions, for employees, and its Atom feed.

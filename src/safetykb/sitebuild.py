@@ -372,6 +372,7 @@ def site_lock(target: Path, wait: float = 0.0) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                    holder = holder if holder.isdigit() else ""  # not yet written, or garbage
                     waited = f" (waited {wait:g} s)" if wait else ""
                     raise BuildRefused(
                         f"another build of {target} is running (pid {holder or 'unknown'})"

@@ -206,14 +206,26 @@
     return keyed.map(function (k) { return k.d; });
   }
 
+  /* One search at a time: keys typed while one runs are answered by one
+   * search for the latest text when it ends (typing fast never queues up a
+   * search per key). A single Latin letter is not searched (it matches
+   * nearly everything); a single Chinese character is. */
+  var running = false, pending = false;
+
   function search() {
+    if (running) { pending = true; return; }
     var query = input.value;
     var mine = ++asked;
-    if (!query.trim()) {
+    if (!query.trim() || /^[\x00-\x7f]$/.test(query.trim())) {
       list.textContent = "";
       meta.textContent = "";
       return;
     }
+    running = true;
+    var done = function () {
+      running = false;
+      if (pending) { pending = false; search(); }
+    };
     load().then(function (pagefind) {
       return pagefind.search(query);
     }).then(function (found) {
@@ -226,8 +238,10 @@
       });
     }).then(function (data) {
       if (data && mine === asked) show(query, data);
+      done();
     }).catch(function (err) {
       if (mine === asked) meta.textContent = String(err);
+      done();
     });
   }
 
@@ -300,6 +314,15 @@
         e.preventDefault();
         window.location.href = all[0].href;
       }
+    });
+  }
+
+  /* The engine (about 120 KB, cached) loads once the page is idle, so the
+   * first search does not wait for it; focusing the box loads it sooner. */
+  if (input && list && meta && !offline) {
+    window.addEventListener("load", function () {
+      var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
+      idle(function () { load(); }, { timeout: 1000 });
     });
   }
 
