@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SITE_KB, TODAY
+from safetykb.model import Problem
 from safetykb.rules import REGISTRY
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning) "
@@ -182,3 +183,13 @@ def test_registry_refuses_an_unknown_rule_id() -> None:
     assert get("FM004").name == "bad-value"
     with pytest.raises(KeyError, match="unknown rule id 'XX001'"):
         get("XX001")
+
+
+def test_github_annotations_escape_the_file_name() -> None:
+    from safetykb.cli import format_problems
+
+    forged = Problem("a\n::error file=x.md,line=1::forged,b:c.md", 3, 1, "FL005", "error",
+                     "bad name")
+    out = format_problems([forged], "github")
+    assert out.count("\n") == 0 and out.count("::") == 2
+    assert "file=a%0A%3A%3Aerror file=x.md%2Cline=1%3A%3Aforged%2Cb%3Ac.md,line=3" in out

@@ -58,10 +58,15 @@ def format_problems(problems: list[Problem], fmt: str) -> str:
 
         return code_quality_report(problems)
     if fmt == "github":
+        # GitHub's workflow-command escaping: data, and property values,
+        # which also escape ':' and ',' (a file name must not forge a field).
         def esc(s: str) -> str:
             return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        def prop(s: str) -> str:
+            return esc(s).replace(":", "%3A").replace(",", "%2C")
         return "\n".join(
-            f"::{p.level} file={p.path},line={p.line},col={p.column},title={p.rule}::"
+            f"::{p.level} file={prop(p.path)},line={p.line},col={p.column},title={prop(p.rule)}::"
             f"{esc(p.rule + ' ' + p.message)}" for p in problems)
     return "\n".join(p.format_text() for p in problems)
 

@@ -15,9 +15,9 @@ naming the document. Comments are dropped silently (they are invisible).
 
 from __future__ import annotations
 
-import difflib
 import html as htmllib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -47,6 +47,15 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "abbr": set(),
 }
 _SCHEMES = {"http", "https", "mailto", "tel"}
+#: For the comparison only: every tag and scheme a page could hold, so that
+#: what the allowlist removes is seen (an unknown tag is reported by HT001).
+_ALL_TAGS = set(nh3.ALLOWED_TAGS) | MARKDOWN_TAGS | NEVER | {
+    "input", "font", "center", "marquee", "blink", "big", "nobr", "image", "xmp", "plaintext",
+    "listing", "noembed", "noframes", "param", "area", "map", "label", "fieldset", "legend",
+    "output", "progress", "meter", "datalist", "keygen", "menu", "menuitem", "slot", "optgroup",
+    "basefont", "title", "body", "head", "html"}
+_ALL_SCHEMES = {"http", "https", "mailto", "tel", "javascript", "vbscript", "livescript",
+                "data", "file", "about", "blob", "ftp", "ws", "wss", "filesystem", "jar"}
 #: Class names the site's own chrome uses: a document that wrote them could
 #: dress body text up as a status badge or an overlay.
 _RESERVED_CLASS = re.compile(r"^(?:md-|skb-|__|task-list|admonition|contains-task)")
@@ -99,7 +108,14 @@ def sanitize(body_html: str, extra_tags: frozenset[str] = frozenset()) -> Saniti
     clean = nh3.clean(body_html, tags=tags, attributes=attributes, url_schemes=_SCHEMES,
                       attribute_filter=_filter, link_rel=None, strip_comments=True,
                       clean_content_tags={"script", "style", "noscript", "template"})
-    return Sanitised(clean, tuple(_lost(body_html, clean)))
+    # The same parser with (almost) nothing removed: what the page would be
+    # without the allowlist, serialised the same way, so that the comparison
+    # reads two well-formed documents (Python's html.parser is quadratic on
+    # hostile markup such as thousands of unclosed quotes).
+    everything = nh3.clean(body_html, tags=_ALL_TAGS, clean_content_tags=set(), attributes={},
+                           generic_attribute_prefixes={""}, url_schemes=_ALL_SCHEMES,
+                           link_rel=None, strip_comments=True)
+    return Sanitised(clean, tuple(_lost(everything, clean)))
 
 
 class _Events(HTMLParser):
@@ -153,15 +169,26 @@ def _lost(before: str, after: str) -> list[str]:
     old, new = _events(before), _events(after)
     if old == new:
         return []
-    out: list[str] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for op, i1, i2, _j1, _j2 in matcher.get_opcodes():
-        if op in ("delete", "replace"):
-            out += [f"removed {_show(e)}" for e in old[i1:i2]]
-        if len(out) >= 5:
-            break
-    # Tags the parser only adds (an implied <tbody>) lose nothing.
-    return out[:5]
+    # What the clean page lacks, counted (linear: a diff of the two sequences
+    # is quadratic on a hostile 1 MB page); tags the parser only adds (an
+    # implied <tbody>) lose nothing. Text can be split differently around a
+    # removed tag, so text is compared as one string of words.
+    missing = Counter(e for e in old if e[0] == "tag") - Counter(e for e in new if e[0] == "tag")
+    out = []
+    for event in old:
+        if missing.get(event, 0) > 0:
+            missing[event] -= 1
+            out.append(f"removed {_show(event)}")
+            if len(out) >= 5:
+                return out
+    old_words = " ".join(e[1] for e in old if e[0] == "text").split()
+    new_words = Counter(" ".join(e[1] for e in new if e[0] == "text").split())
+    lost = Counter(old_words) - new_words
+    for word in old_words:
+        if lost.get(word, 0) > 0 and len(out) < 5:
+            lost[word] -= 1
+            out.append(f"removed text {word[:60]!r}")
+    return out
 
 
 def escape(value: object) -> str:

@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,7 @@ def build_index(site_dir: Path, *, exclude: Collection[str] = (),
     bundles = []
     stage_root = Path(tempfile.mkdtemp(prefix=".search-", dir=site))
     try:
+        jobs = []
         for number, lang in enumerate(langs):
             target = out if number == 0 else out / lang
             bundles.append("" if number == 0 else f"{lang}/")
@@ -163,9 +165,13 @@ def build_index(site_dir: Path, *, exclude: Collection[str] = (),
                 page = stage / record.url / "index.html"
                 page.parent.mkdir(parents=True, exist_ok=True)
                 page.write_text(_record_page(record), "utf-8")
-            _run_pagefind(stage, target, lang)
+            jobs.append((stage, target, lang))
             report.pages[lang] = [url for url, _ in groups[lang]]
             report.records += [r.url for r in mine]
+        # One Pagefind process per language, side by side.
+        with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+            for future in [pool.submit(_run_pagefind, *job) for job in jobs]:
+                future.result()
     finally:
         shutil.rmtree(stage_root, ignore_errors=True)
     (out / MANIFEST).write_text(json.dumps({"bundles": bundles, "languages": langs}), "utf-8")
@@ -205,8 +211,9 @@ def _run_pagefind(stage: Path, target: Path, lang: str) -> None:
     segmentation) over the staged pages of one language."""
     command = [sys.executable, "-m", "pagefind", "--site", str(stage),
                "--output-path", str(target), "--force-language", lang, "--quiet",
-               # Material's permalink marks (¶).
-               "--exclude-selectors", ".headerlink"]
+               # Material's permalink marks (¶); the revision history and print
+               # link the build adds under a document's header.
+               "--exclude-selectors", ".headerlink, .skb-history, .skb-history-note, .skb-print"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as exc:

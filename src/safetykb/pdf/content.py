@@ -6,39 +6,43 @@ is reduced to its words. Nothing here re-reads files.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 
+from ..markdown import parser
 from ..model import Document, Item, ListBlock
 
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
-_EM = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)\*(?!\w)")
 _SPACE = re.compile(r"\s+")
 _KEY_POINT = re.compile(r"^(?:key\s*points?|要点|关键点|操作要点)\s*[:：]\s*", re.I)
 _HAZARD = re.compile(r"^(?:hazards?|危险|危害|风险|危险点)\s*[:：]\s*", re.I)
 _BLOCK_START = re.compile(r"^\s*(?:#|[-*+]\s|\d+[.)]\s|\||```|~~~|<)")
 
 
-_MARKUP = re.compile(r"[\[\]<>*_`\\&]")
+_MARKUP = re.compile(r"[\[\]<>*_`\\&!]")
+_INLINE = parser()
 
 
 def plain(markdown: str) -> str:
-    """The words of one line of inline Markdown."""
+    """The words of one line of inline Markdown, read by the parser the rules
+    and the site use (links and emphasis become their text, raw HTML tags are
+    dropped, entities and escapes decoded), so a sheet says what the page says."""
     if not _MARKUP.search(markdown):
         return " ".join(markdown.split())
-    text = _IMAGE.sub(r"\1", markdown)
-    text = _LINK.sub(r"\1", text)
-    text = _REF_LINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
-    text = _STRONG.sub(r"\2", text)
-    text = _EM.sub(r"\1", text)
-    text = text.replace("`", "").replace("\\", "")
-    return _SPACE.sub(" ", html.unescape(text)).strip()
+    tokens = _INLINE.parseInline(markdown)[0].children or []
+    words: list[str] = []
+    for token in tokens:
+        if token.type in ("text", "code_inline"):
+            words.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            words.append(" ")
+        elif token.type == "image":
+            words.append("".join(c.content for c in token.children or []))
+    return _SPACE.sub(" ", "".join(words)).strip()
+
+
+def literal(value: object) -> str:
+    """A front-matter value as written (it is not Markdown), on one line."""
+    return " ".join(str(value).split())
 
 
 @dataclass

@@ -310,7 +310,7 @@ class _Layout:
         d = Draft("header", self.x, self.w)
         kicker = L["checklist_kicker"] if doc.type == "checklist" else L["action_kicker"]
         y = d.lines([kicker], self.x, 0, META_SIZE, bold=True)
-        y += d.lines(self.wrap(content.plain(doc.title), self.w, self.title_size, True),
+        y += d.lines(self.wrap(content.literal(doc.title), self.w, self.title_size, True),
                      self.x, y, self.title_size, bold=True, role="title", leading=
                      self.title_size * 1.25)
         y += 4
@@ -319,8 +319,8 @@ class _Layout:
         def value(key: str) -> str:
             v = meta.get(key)
             if isinstance(v, list):
-                return ", ".join(content.plain(str(x)) for x in v)
-            return content.plain(str(v)) if v not in (None, "") else "-"
+                return ", ".join(content.literal(x) for x in v)
+            return content.literal(v) if v not in (None, "") else "-"
 
         left = [(L["id"], doc.id or "-"), (L["revision"], value("revision")),
                 (L["effective"], value("effective")),

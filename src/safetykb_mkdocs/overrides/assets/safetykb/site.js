@@ -88,11 +88,13 @@
         .catch(function () { return { bundles: [""] }; })
     ]).then(function (parts) {
       var pagefind = parts[0];
-      var others = (parts[1].bundles || []).filter(function (b) { return b; });
+      var bundles = parts[1].bundles || [""];
       // noWorker: the queries are small; a worker would cost 40 KB and a round
       // trip before the first result.
       return pagefind.options({ excerptLength: 24, baseUrl: "/", noWorker: true }).then(function () {
-        return Promise.all(others.map(function (b) { return pagefind.mergeIndex(base + b); }));
+        return Promise.all(bundles.map(function (b) {
+          return b ? pagefind.mergeIndex(base + b) : null;
+        }));
       }).then(function () {
         pagefind.init();
         return pagefind;
@@ -193,6 +195,28 @@
     return 3;
   }
 
+  /* Scores of different language bundles are not comparable (a word rare in
+   * the few Chinese documents outscores the same word common in thousands of
+   * English ones): each bundle's scores are scaled to its best, and bundles
+   * of the query's script (CJK or not) count in full, the others at 0.6. */
+  var CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
+  var CJK_LANGS = { zh: 1, ja: 1, ko: 1 };
+
+  function blend(query, results) {
+    var cjk = CJK.test(query), best = {};
+    results.forEach(function (r) {
+      var lang = String(r.id).split("_")[0];
+      best[lang] = Math.max(best[lang] || 0, r.score || 0);
+    });
+    var keyed = results.map(function (r, i) {
+      var lang = String(r.id).split("_")[0];
+      var same = !!CJK_LANGS[lang] === cjk;
+      return { r: r, s: (r.score || 0) / (best[lang] || 1) * (same ? 1 : 0.6), i: i };
+    });
+    keyed.sort(function (a, b) { return b.s - a.s || a.i - b.i; });
+    return keyed.map(function (k) { return k.r; });
+  }
+
   function byId(query, data) {
     var keyed = data.map(function (d, i) {
       var m = d.meta || {};
@@ -208,15 +232,21 @@
 
   /* One search at a time: keys typed while one runs are answered by one
    * search for the latest text when it ends (typing fast never queues up a
-   * search per key). A single Latin letter is not searched (it matches
-   * nearly everything); a single Chinese character is. */
+   * search per key). Latin text is searched from three letters, or two with
+   * a capital or a digit (an id part: "HD", "L2"): one or two lower-case
+   * letters match nearly every page and only delay the search that follows.
+   * A single Chinese character is searched. */
+  function tooShort(q) {
+    if (!/^[\x00-\x7f]+$/.test(q)) return false;
+    return q.length < 2 || (q.length < 3 && !/[A-Z0-9]/.test(q));
+  }
   var running = false, pending = false;
 
   function search() {
     if (running) { pending = true; return; }
     var query = input.value;
     var mine = ++asked;
-    if (!query.trim() || /^[\x00-\x7f]$/.test(query.trim())) {
+    if (!query.trim() || tooShort(query.trim())) {
       list.textContent = "";
       meta.textContent = "";
       return;
@@ -232,7 +262,7 @@
       if (mine !== asked || !found) return null;
       if (offline) return found;
       var idLike = ID_LIKE.test(query.trim());
-      var take = found.results.slice(0, idLike ? 2 * MAX : MAX);
+      var take = blend(query, found.results).slice(0, idLike ? 2 * MAX : MAX);
       return Promise.all(take.map(function (r) { return r.data(); })).then(function (data) {
         return idLike ? byId(query.trim(), data).slice(0, MAX) : data;
       });
@@ -317,13 +347,12 @@
     });
   }
 
-  /* The engine (about 120 KB, cached) loads once the page is idle, so the
-   * first search does not wait for it; focusing the box loads it sooner. */
+  /* The engine (about 120 KB, cached) loads as soon as the page is idle
+   * (this script runs once the page is parsed), so the first search does not
+   * wait for it; focusing the box loads it at once. */
   if (input && list && meta && !offline) {
-    window.addEventListener("load", function () {
-      var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
-      idle(function () { load(); }, { timeout: 1000 });
-    });
+    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
+    idle(function () { load(); }, { timeout: 300 });
   }
 
   /* Highlight the searched words on the page a result led to (?h=words). */
