@@ -87,3 +87,17 @@ def result_paths(page: Any) -> list[str]:
         ".md-search-result__item > a:first-child",
         "els => els.map(e => new URL(e.href).pathname)")
     return paths
+
+
+@contextmanager
+def launch() -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    require_chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

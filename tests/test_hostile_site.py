@@ -11,13 +11,9 @@ as written); the others may be refused by a rule or by the sanitiser.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
@@ -25,9 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from browser_support import launch, serve
 from conftest import SITE_KB, build_kb
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 BODY = """
 ## Purpose
@@ -242,36 +237,20 @@ def test_hostile_case_is_refused_with_a_message_or_published_harmless(
 
 # --- in the browser ---------------------------------------------------------
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(published_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(published_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve(published_site) as url:
+        yield url
 
 
 @pytest.mark.browser
 def test_no_script_from_a_document_runs_in_chromium(
         served: str, published_site: Path,
         either_outcomes: dict[str, tuple[Path, int, str]]) -> None:
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            raise RuntimeError("chromium is not installed; .ci/run must install it")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     urls = [f"{served}procedures/hostile/{name}/" for name in [*PUBLISHED, "old-reporting"]]
     urls += [f"{served}reference/register/", f"{served}reference/archive/", served]
     fired: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--headless", "--no-sandbox", "--disable-gpu"])
+    with launch() as browser:
         page = browser.new_page()
         page.on("dialog", lambda d: (fired.append(f"{page.url}: {d.message}"), d.dismiss()))
         for url in urls:
@@ -284,5 +263,4 @@ def test_no_script_from_a_document_runs_in_chromium(
             if code == 0:
                 page.goto((site / "procedures/hostile" / name / "index.html").as_uri())
                 page.wait_for_timeout(50)
-        browser.close()
     assert not fired, fired

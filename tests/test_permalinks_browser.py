@@ -3,48 +3,28 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from browser_support import launch, serve
+
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def base_url(repo_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(repo_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve(repo_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            raise RuntimeError("chromium is not installed; .ci/run must install it")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--headless", "--no-sandbox", "--disable-gpu"])
+def chromium() -> Iterator[Any]:
+    with launch() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize(("doc_id", "lands", "shows"), [
@@ -54,7 +34,7 @@ def chromium() -> Iterator[object]:
     # which names the successor.
     ("PROC-SAF-001", "procedures/hidden-danger/proc-saf-001/", "PROC-HD-001"),
 ])
-def test_permanent_address_leads_to_the_current_page(base_url: str, chromium: object,
+def test_permanent_address_leads_to_the_current_page(base_url: str, chromium: Any,
                                                      doc_id: str, lands: str,
                                                      shows: str) -> None:
     page = chromium.new_page()  # type: ignore[attr-defined]
@@ -64,7 +44,7 @@ def test_permanent_address_leads_to_the_current_page(base_url: str, chromium: ob
     page.close()
 
 
-def test_print_link_serves_the_pdf(base_url: str, chromium: object) -> None:
+def test_print_link_serves_the_pdf(base_url: str, chromium: Any) -> None:
     page = chromium.new_page()  # type: ignore[attr-defined]
     page.goto(f"{base_url}checklists/press/cl-press-001/")
     href = page.get_attribute("p.skb-print a", "href")

@@ -264,7 +264,14 @@ def test_results_show_on_a_phone(browser: Browser, base_url: str, tmp_path: Path
     search(tab, "培训")
     first = tab.locator(".md-search-result__item").first
     assert first.is_visible()
+    # Material slides the results in: measure once the slide has ended.
     box = first.bounding_box()
+    for _ in range(40):
+        tab.wait_for_timeout(50)
+        settled = first.bounding_box()
+        if settled == box:
+            break
+        box = settled
     # (1 px: Material's slide-in transition may not have quite ended.)
     assert box is not None and box["x"] >= -1 and box["x"] + box["width"] <= 391
     assert tab.evaluate("document.documentElement.scrollWidth") <= 391
