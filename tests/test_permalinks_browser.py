@@ -65,3 +65,28 @@ def test_drafts_get_no_permanent_address_on_the_published_site(repo_site: Path) 
     assert (repo_site / "id/PROC-TEAM-001/index.html").is_file()
     assert not (repo_site / "id/PROC-TEAM-002").exists()
     assert not (repo_site / "print/PROC-TEAM-002.pdf").exists()
+
+
+def test_a_procedure_printed_from_the_browser(base_url: str, chromium: Any,
+                                              tmp_path: Path) -> None:
+    """Printed from Chromium: the document with its header, the notice with the
+    permanent address, none of the site's navigation or search."""
+    from pypdf import PdfReader
+
+    page = chromium.new_page()
+    page.goto(f"{base_url}procedures/actions/act-loto-001/")
+    assert not page.locator(".skb-uncontrolled").is_visible()  # on screen: hidden
+    out = tmp_path / "printed.pdf"
+    page.pdf(path=str(out), format="A4")
+    page.close()
+    text = " ".join(p.extract_text() for p in PdfReader(out).pages)
+    text = " ".join(text.split())
+    assert "ACT-LOTO-001" in text and "Revision" in text
+    # (A line may break inside the address.)
+    assert "Uncontrolledwhenprinted:checkthecurrentrevisionat" \
+           "http://127.0.0.1:8000/id/ACT-LOTO-001/." in "".join(text.split())
+    assert "Print (PDF)" not in text and "Search" not in text
+    # Step 1 and its key point stay together on one page.
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(out).pages]
+    first = next(p for p in pages if "Key point: Name every affected employee" in p)
+    assert "Tell the machine operator" in first

@@ -121,11 +121,31 @@ def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
             link = escape(quote(posixpath.relpath(sheet, page_dir(doc.relpath) or ".")))
             label = "打印（PDF）" if lang == "zh" else "Print (PDF)"
             out += f'<p class="skb-print"><a href="{link}" download>{label}</a></p>\n'
-        return out
+        return out + uncontrolled_notice(doc, kb, lang)
 
     return SitePage(uri=doc.relpath, render=lambda: document_html(doc, kb), title=title,
                     edit_path=doc.relpath, listed=current, searchable=current, doc_id=doc.id,
                     source=doc.path, header=header, boost=DOCUMENT_BOOST, lang=lang)
+
+
+UNCONTROLLED = {
+    "en": "Uncontrolled when printed: check the current revision at {where}.",
+    "zh": "打印件为非受控文件：请在 {where} 核对现行版本。",
+}
+
+
+def uncontrolled_notice(doc: Document, kb: KnowledgeBase, lang: str) -> str:
+    """The notice a page printed from the browser carries (shown in print
+    only): where to check the current revision, the document's permanent
+    address when ``site_url`` is set."""
+    base = kb.config.site_url
+    if base and doc.id:
+        where = base.rstrip("/") + "/id/" + quote(doc.id) + "/"
+    else:
+        where = ("the site, id " if lang != "zh" else "网站（编号 ") + (doc.id or "") + \
+            ("" if lang != "zh" else "）")
+    text = UNCONTROLLED.get(lang, UNCONTROLLED["en"]).format(where=where)
+    return f'<p class="skb-uncontrolled">{escape(text)}</p>\n'
 
 
 def _generated(kb: KnowledgeBase, uri: str, title: str, text: str,

@@ -105,6 +105,10 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         log.info(f"{len(kb.documents)} documents checked in "
                  f"{time.perf_counter() - started:.2f} s")
         self.kb = kb
+        # One address of the site for sheets, permanent addresses, the feed and
+        # the print notice: safetykb.yml's site_url, else mkdocs.yml's.
+        if not kb.config.site_url and config.site_url:
+            kb.config.data["site_url"] = str(config.site_url)
         drafts = True if self.preview else None
         self.pages = {page.uri: page for page in site_pages(kb, drafts=drafts,
                                                              repo_url=config.repo_url or "")}
