@@ -193,3 +193,16 @@ def test_github_annotations_escape_the_file_name() -> None:
     out = format_problems([forged], "github")
     assert out.count("\n") == 0 and out.count("::") == 2
     assert "file=a%0A%3A%3Aerror file=x.md%2Cline=1%3A%3Aforged%2Cb%3Ac.md,line=3" in out
+
+
+def test_a_knowledge_base_of_0_1_is_told_what_to_change(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    assert run("init", kb).returncode == 0
+    config = kb / "mkdocs.yml"
+    text = re.sub(r"^  - safetykb\n", "", config.read_text("utf-8"), flags=re.M)
+    config.write_text(text + "\nhooks:\n  - hooks/safetykb_hooks.py\n", "utf-8")
+    for command in ("build", "serve"):
+        result = run(command, "--root", kb)
+        assert result.returncode == 2, result.stderr
+        assert "mkdocs.yml:" in result.stderr and "- safetykb" in result.stderr
+        assert "Traceback" not in result.stderr

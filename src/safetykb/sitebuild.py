@@ -478,10 +478,10 @@ def _build_locked(root: Path, target: Path, quiet: bool) -> Path:
 
 
 def serve(root: Path, address: str = "127.0.0.1:8000", full: bool = False) -> int:
-    """Live preview: MkDocs' own server with the hooks (blocks until stopped).
+    """Live preview: MkDocs' own server with the safetykb plugin (blocks until stopped).
 
     After the first build only changed pages are rebuilt (MkDocs' dirty
-    reload; the hooks re-parse only changed files): the search index and the
+    reload; the plugin re-parses only changed files): the search index and the
     pages that merely link to a changed document can lag until a full build.
     ``full`` rebuilds everything on every change.
     """
