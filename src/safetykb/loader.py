@@ -275,6 +275,7 @@ def parse_body(doc: Document) -> None:
     offset = doc.body_line
     env: dict[str, Any] = {}
     tokens = _MD.parse(doc.body, env)
+    doc.block_tokens = tokens
     section: Section | None = None
     # The top-level list being read and its entry being filled; nested lists
     # add their items to that entry as children.
@@ -455,6 +456,8 @@ def _load_chunk(args: tuple[list[Path], Path, Config, Prepare | None]) -> list[D
     docs = [load_document(path, root, config) for path in paths]
     if prepare is not None:
         prepare(docs, root, config)
+    for doc in docs:  # needed by the rules only: not kept, not sent between processes
+        doc.block_tokens = None
     return docs
 
 

@@ -148,6 +148,17 @@ class Document:
     local_key: tuple[object, ...] | None = None
     load_problems: list[Problem] = field(default_factory=list)
     duplicate_keys: list[tuple[str, int]] = field(default_factory=list)
+    #: The body's block tokens from the loader's parse, kept while the
+    #: document-scope rules run (they need not parse again), then dropped.
+    block_tokens: list[Any] | None = field(default=None, repr=False, compare=False)
+
+    def tokens(self) -> list[Any]:
+        """The body's block tokens (markdown-it), parsed once."""
+        if self.block_tokens is None:
+            from .loader import _MD
+
+            return list(_MD.parse(self.body))
+        return self.block_tokens
 
     # --- convenience accessors used by many rules and outputs -------------
     @property

@@ -357,8 +357,7 @@ def document_html(doc: Document, kb: KnowledgeBase) -> RenderedPage:
     labels = LABELS.get(lang, LABELS["en"])
     critical = {item.line - doc.body_line for item in doc.items if item.critical}
     badge = f'<span class="skb-critical">{_esc(labels["critical"])}</span> '
-    targets = {d.id: d for d in kb.documents
-               if d.fm_ok and d.id and d is not doc and is_published(d)}
+    targets = _published_ids(kb)
 
     def rewrite(tok: Token) -> None:
         if tok.type == "inline" and tok.map and tok.map[0] in critical and tok.children:
@@ -392,6 +391,21 @@ def document_html(doc: Document, kb: KnowledgeBase) -> RenderedPage:
 _ID_IN_TEXT = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![\w-])")
 
 
+_PUBLISHED_IDS: dict[int, tuple[list[Document], int, dict[str, Document]]] = {}
+
+
+def _published_ids(kb: KnowledgeBase) -> dict[str, Document]:
+    """Published documents by id, computed once per knowledge base (every
+    page asks: per page it would cost the whole list, quadratic in all)."""
+    cached = _PUBLISHED_IDS.get(id(kb))
+    if cached is None or cached[0] is not kb.documents or cached[1] != len(kb.documents):
+        ids = {d.id: d for d in kb.documents if d.fm_ok and d.id and is_published(d)}
+        _PUBLISHED_IDS.clear()
+        cached = (kb.documents, len(kb.documents), ids)
+        _PUBLISHED_IDS[id(kb)] = cached
+    return cached[2]
+
+
 def _link_ids(children: list[Token], doc: Document, targets: dict[str, Document]) -> list[Token]:
     """Ids of published documents written in text become links to them;
     never inside a link (or an image's text) and never in code (code spans
@@ -409,7 +423,7 @@ def _link_ids(children: list[Token], doc: Document, targets: dict[str, Document]
         text, pos = child.content, 0
         for match in _ID_IN_TEXT.finditer(text):
             target = targets.get(match.group(0))
-            if target is None:
+            if target is None or target is doc:
                 continue
             if match.start() > pos:
                 out.append(_text_token(text[pos:match.start()]))

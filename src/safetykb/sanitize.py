@@ -115,7 +115,8 @@ def sanitize(body_html: str, extra_tags: frozenset[str] = frozenset()) -> Saniti
     everything = nh3.clean(body_html, tags=_ALL_TAGS, clean_content_tags=set(), attributes={},
                            generic_attribute_prefixes={""}, url_schemes=_ALL_SCHEMES,
                            link_rel=None, strip_comments=True)
-    return Sanitised(clean, tuple(_lost(everything, clean)))
+    # Both are serialised by the same parser: equal text, nothing was lost.
+    return Sanitised(clean, () if clean == everything else tuple(_lost(everything, clean)))
 
 
 class _Events(HTMLParser):

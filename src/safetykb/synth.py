@@ -78,8 +78,8 @@ def action(doc_id: str, today: dt.date, rng: random.Random, related: list[str]) 
             _paragraph(rng, False, 4), "", "## Steps", ""]
     for n in range(1, 10):
         out += [f"{n}. {_sentence(rng, False, 10)}",
-                f"   - Key point: {_sentence(rng, False, 8)}",
-                f"   - Hazard: {_sentence(rng, False, 6)}"]
+                f"    - Key point: {_sentence(rng, False, 8)}",
+                f"    - Hazard: {_sentence(rng, False, 6)}"]
     out += ["", "## Prohibited actions", "", f"- {_sentence(rng, False, 8)}",
             f"- {_sentence(rng, False, 8)}", ""]
     return "\n".join(out)

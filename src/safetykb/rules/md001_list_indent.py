@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it.token import Token
 
@@ -72,13 +73,14 @@ def _indent(line: str) -> int | None:
     return len(line) - len(stripped)
 
 
-def misindented(body: str) -> list[Misindented]:
-    """Blocks nested in list items at less than 4 spaces from the marker."""
+def misindented(body: str, tokens: list[Any] | None = None) -> list[Misindented]:
+    """Blocks nested in list items at less than 4 spaces from the marker
+    (``tokens``: the body's block tokens when already parsed)."""
     if "-" not in body and "*" not in body and "+" not in body and "." not in body \
             and ")" not in body:
         return []
     lines = body.split("\n")
-    tokens = _MD.parse(body)
+    tokens = _MD.parse(body) if tokens is None else tokens
     out: list[Misindented] = []
     # Open containers: (token type, level, marker column or None, item line).
     stack: list[tuple[str, int, int | None, int]] = []
@@ -142,7 +144,7 @@ def structure(body: str) -> list[tuple[str, str, int, tuple[int, ...], str]]:
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    for block in misindented(doc.body):
+    for block in misindented(doc.body, doc.tokens()):
         spaces = "space" if block.relative == 1 else "spaces"
         yield Finding(doc.body_line + block.first,
                       f"indented {block.relative} {spaces} under the list item of line "

@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..markdown import parser
 from ..model import Document
 from .base import Context, Finding
 
@@ -37,7 +36,6 @@ DESCRIPTION = "A ``` or ~~~ code fence is never closed and swallows the rest."
 LEVEL = "error"
 SCOPE = "document"
 
-_MD = parser(inline=False)
 _CLOSE = re.compile(r"(`{3,}|~{3,})[ \t]*")
 
 
@@ -56,7 +54,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     lines = doc.body.split("\n")
     total = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
-    for tok in _MD.parse(doc.body):
+    for tok in doc.tokens():
         if tok.type != "fence" or not tok.map:
             continue
         first, end = tok.map

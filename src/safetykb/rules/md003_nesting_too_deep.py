@@ -44,7 +44,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     limit = int(_MD.options.get("maxNesting", 20))
     depth = 0
     at_limit: int | None = None
-    for tok in _MD.parse(doc.body):
+    for tok in doc.tokens():
         if tok.type in _CONTAINERS:
             depth += 1
             if depth == max_depth + 1 and tok.map:
