@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,3 +133,18 @@ def kb_dir(tmp_path: Path) -> Path:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite the golden files of tests/test_golden.py")
+
+
+def search_records(site: Path) -> list[dict[str, Any]]:
+    """Every record of the built site's Pagefind index (both language bundles):
+    ``url``, ``content``, ``meta``, read back from its gzip'd fragments."""
+    import gzip
+    import json
+
+    from safetykb.search import BUNDLE
+
+    out = []
+    for path in (site / BUNDLE).rglob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        out.append(json.loads(raw[raw.index(b"{"):]))  # after the "pagefind_dcd" signature
+    return out

@@ -80,6 +80,7 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         self.preview = False
         self.watch: list[Path] = []
         self.sheets: Any = None
+        self.sheets_made = False
         # Where the header block goes; unknown to any document.
         self.marker = f"<!--safetykb-header-{secrets.token_hex(12)}-->"
 
@@ -122,6 +123,13 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         config.extra["safetykb_search"] = config.extra.get(
             "safetykb_search", "offline" if os.environ.get(OFFLINE_ENV)
             else "lunr" if self.preview else "pagefind")
+        if config.extra["safetykb_search"] == "pagefind":
+            # Pagefind serves the search: Material's lunr index (built on
+            # every page, about a fifth of the build) would never be read.
+            for name in ("material/search", "search"):
+                search = config.plugins.get(name)
+                if search is not None and hasattr(search.config, "enabled"):
+                    search.config.enabled = False
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -154,12 +162,16 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         for relpath, text in permalink_pages(self.kb, drafts=self.preview).items():
             files.append(File.generated(config, relpath, content=text))
         # The printed sheets, written into the site folder (already cleaned) by
-        # a worker process while MkDocs builds the pages.
-        try:
-            self.sheets = start_publishing(self.kb, Path(config.site_dir),
-                                           commit=git_commit(self.root))
-        except (FontError, ConfigError) as exc:
-            raise PluginError(f"safetykb: printed sheets: {exc}") from None
+        # a worker process while MkDocs builds the pages. The live preview
+        # makes them once, at its start (thousands of sheets per keystroke
+        # would slow every rebuild; `safetykb pdf ID` prints a sheet anew).
+        if not (self.preview and self.sheets_made):
+            try:
+                self.sheets = start_publishing(self.kb, Path(config.site_dir),
+                                               commit=git_commit(self.root))
+            except (FontError, ConfigError) as exc:
+                raise PluginError(f"safetykb: printed sheets: {exc}") from None
+            self.sheets_made = True
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
