@@ -99,9 +99,11 @@ LIST_BOOST = 0.25
 def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
                   drafts: bool = False,
                   used_by: dict[str, list[Document]] | None = None,
-                  history: History | None = None, repo_url: str = "") -> SitePage:
+                  history: History | None = None, repo_url: str = "",
+                  sheets: bool = True) -> SitePage:
     """The page of one document; rendered only when asked (a preview that
-    rebuilds one changed page renders one page)."""
+    rebuilds one changed page renders one page). ``sheets``: the site
+    publishes the printed sheets (a live preview does not)."""
     current = is_current(doc) or (drafts and is_draft(doc))
     # The id leads the title in the navigation and the browser tab.
     title = f"{doc.id} {doc.title}" if doc.id else doc.title
@@ -116,7 +118,7 @@ def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
             revisions = history.get(doc.relpath, [])
             out += recent_marker_html(revisions, default_today(), RECENT_DAYS, lang)
             out += history_html(revisions, repo_url, lang, note=history.note)
-        sheet = sheet_href(doc) if current else None
+        sheet = sheet_href(doc) if current and sheets else None
         if sheet is not None:
             link = escape(quote(posixpath.relpath(sheet, page_dir(doc.relpath) or ".")))
             label = "打印（PDF）" if lang == "zh" else "Print (PDF)"
@@ -202,7 +204,7 @@ def _archive_page(kb: KnowledgeBase) -> str:
 
 
 def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
-               repo_url: str = "") -> list[SitePage]:
+               repo_url: str = "", sheets: bool = True) -> list[SitePage]:
     """Every page the knowledge base adds to the site, in path order.
 
     Drafts are left out unless ``drafts`` (a live preview, or ``site.drafts``
@@ -215,7 +217,7 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
     by_id = kb.by_id()
     used_by = used_by_map(kb)
     history = kb_history(kb.root, kb.config.content_dirs)
-    pages = [document_page(doc, kb, by_id, drafts, used_by, history, repo_url)
+    pages = [document_page(doc, kb, by_id, drafts, used_by, history, repo_url, sheets)
              for doc in kb.documents if doc.fm_ok and is_published(doc, drafts)]
     in_force = {d.relpath for d in kb.documents if is_current(d)}
     changes = what_changed_markdown(history, RECENT_LIMIT, kb.config.lang,

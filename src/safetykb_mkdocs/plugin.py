@@ -80,7 +80,6 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         self.preview = False
         self.watch: list[Path] = []
         self.sheets: Any = None
-        self.sheets_made = False
         # Where the header block goes; unknown to any document.
         self.marker = f"<!--safetykb-header-{secrets.token_hex(12)}-->"
 
@@ -111,8 +110,8 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         if not kb.config.site_url and config.site_url:
             kb.config.data["site_url"] = str(config.site_url)
         drafts = True if self.preview else None
-        self.pages = {page.uri: page for page in site_pages(kb, drafts=drafts,
-                                                             repo_url=config.repo_url or "")}
+        self.pages = {page.uri: page for page in site_pages(
+            kb, drafts=drafts, repo_url=config.repo_url or "", sheets=not self.preview)}
         self.watch = [p for p in [*(self.root / d for d in kb.config.content_dirs),
                                   self.root / CONFIG_NAME] if p.exists()]
         # The theme layer (overrides/: search box, header styles, scripts),
@@ -162,16 +161,15 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         for relpath, text in permalink_pages(self.kb, drafts=self.preview).items():
             files.append(File.generated(config, relpath, content=text))
         # The printed sheets, written into the site folder (already cleaned) by
-        # a worker process while MkDocs builds the pages. The live preview
-        # makes them once, at its start (thousands of sheets per keystroke
-        # would slow every rebuild; `safetykb pdf ID` prints a sheet anew).
-        if not (self.preview and self.sheets_made):
+        # a worker process while MkDocs builds the pages. Not in the live
+        # preview: thousands of sheets compete with every rebuild for the CPU
+        # (`safetykb pdf ID` prints one sheet there; pages show no print link).
+        if not self.preview:
             try:
                 self.sheets = start_publishing(self.kb, Path(config.site_dir),
                                                commit=git_commit(self.root))
             except (FontError, ConfigError) as exc:
                 raise PluginError(f"safetykb: printed sheets: {exc}") from None
-            self.sheets_made = True
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
