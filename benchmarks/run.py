@@ -64,7 +64,7 @@ def measure_check(kb: Path, work: Path) -> dict[str, float]:
 def measure_build(kb: Path, work: Path) -> dict[str, float]:
     site = work / "site-build"
     result = timed([PY, "-m", "safetykb.cli", "build", "--root", str(kb), "--site-dir", str(site)])
-    # The search index: Pagefind's bundles (Material's lunr index is not built).
+    # The search index the site serves: Pagefind's bundles.
     result["index MB"] = sum(p.stat().st_size for p in (site / "pagefind").rglob("*")
                              if p.is_file()) / 1e6
     result["site MB"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
