@@ -102,7 +102,7 @@ def lint_root(root: Path, today: dt.date = TODAY) -> list[Problem]:
 
 #: A small knowledge base on disk (the repository's first documents, frozen):
 #: site tests build it, so they do not change when the repository's content does.
-SITE_KB = FIXTURES / "site"
+SITE_KB = FIXTURES / "frozen-kb"
 
 
 def build_kb(root: Path, out: Path, today: dt.date = TODAY) -> subprocess.CompletedProcess[str]:

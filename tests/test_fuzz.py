@@ -133,7 +133,7 @@ def test_random_documents_only_ever_yield_problems_long(files: list[bytes]) -> N
 
 @pytest.mark.parametrize("fixture", sorted(p for group in ("rules", "bad-input")
                                            for p in (FIXTURES / group).glob("*")
-                                           if p.is_dir()) + [FIXTURES / "site"],
+                                           if p.is_dir()) + [FIXTURES / "frozen-kb"],
                          ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_fixture_renders_with_the_structure_the_rules_saw(fixture: Path,
                                                                tmp_path: Path) -> None:

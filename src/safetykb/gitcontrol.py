@@ -377,6 +377,18 @@ def code_quality_report(problems: list[Problem]) -> str:
     return json.dumps(issues, ensure_ascii=False, indent=2)
 
 
+def changed_since(doc: Document, ctx: Context) -> tuple[Change, Document] | None:
+    """The change and ``doc``'s version at REF, when ``doc`` (with readable
+    front matter) changed since REF; None otherwise, and when the rules run
+    without ``--against``. The common start of the history rules."""
+    change = getattr(ctx, "change", None)
+    if change is None or not doc.fm_ok or not change.changed(doc):
+        return None
+    prev = change.previous(doc)
+    assert prev is not None
+    return change, prev
+
+
 def int_value(doc: Document, key: str) -> int | None:
     value = doc.meta.get(key) if doc.fm_ok else None
     return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..gitcontrol import HistoryContext, int_value, lifecycle_only
+from ..gitcontrol import HistoryContext, changed_since, int_value, lifecycle_only
 from ..model import Document
 from .base import Finding
 
@@ -40,11 +40,10 @@ SCOPE = "history"
 
 
 def check(doc: Document, ctx: HistoryContext) -> Iterator[Finding]:
-    change = getattr(ctx, "change", None)  # None: not run with --against
-    if change is None or not doc.fm_ok or not change.changed(doc):
+    found = changed_since(doc, ctx)
+    if found is None:
         return
-    prev = change.previous(doc)
-    assert prev is not None
+    change, prev = found
     old, new = int_value(prev, "revision"), int_value(doc, "revision")
     if old is None or new is None or prev.id != doc.id:
         return  # FM003 / FM004 report a bad revision, GC004 a changed id

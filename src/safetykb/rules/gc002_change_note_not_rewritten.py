@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..gitcontrol import HistoryContext, int_value
+from ..gitcontrol import HistoryContext, changed_since, int_value
 from ..model import Document
 from .base import Finding
 
@@ -34,11 +34,10 @@ SCOPE = "history"
 
 
 def check(doc: Document, ctx: HistoryContext) -> Iterator[Finding]:
-    change = getattr(ctx, "change", None)  # None: not run with --against
-    if change is None or not doc.fm_ok or not change.changed(doc):
+    found = changed_since(doc, ctx)
+    if found is None:
         return
-    prev = change.previous(doc)
-    assert prev is not None
+    change, prev = found
     old, new = int_value(prev, "revision"), int_value(doc, "revision")
     if prev.status != "approved" or old is None or new is None or new <= old:
         return

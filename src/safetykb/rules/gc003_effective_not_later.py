@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..gitcontrol import HistoryContext, int_value
+from ..gitcontrol import HistoryContext, changed_since, int_value
 from ..model import Document
 from ..schema import parse_date
 from .base import Finding
@@ -38,11 +38,10 @@ SCOPE = "history"
 
 
 def check(doc: Document, ctx: HistoryContext) -> Iterator[Finding]:
-    change = getattr(ctx, "change", None)  # None: not run with --against
-    if change is None or not doc.fm_ok or not change.changed(doc):
+    found = changed_since(doc, ctx)
+    if found is None:
         return
-    prev = change.previous(doc)
-    assert prev is not None
+    change, prev = found
     if prev.status != "approved":
         return
     old, new = parse_date(prev.meta.get("effective")), parse_date(doc.meta.get("effective"))

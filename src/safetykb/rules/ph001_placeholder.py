@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import Document
+from ._values import strings
 from .base import Context, Finding
 
 ID = "PH001"
@@ -66,19 +67,6 @@ def pattern(words: tuple[str, ...]) -> re.Pattern[str]:
                 parts.append(escaped)
         _cache[words] = re.compile("|".join(parts) or r"(?!)")
     return _cache[words]
-
-
-def strings(value: Any) -> Iterator[str]:
-    """Every string in a front-matter value, also inside lists and mappings."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(reversed([v for kv in item.items() for v in kv]))
-        elif isinstance(item, list):
-            stack.extend(reversed(item))
 
 
 def _shown(text: str) -> str:

@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import Any
 
 from ..model import Document
+from ._values import strings
 from .base import Context, Finding
 
 ID = "TX001"
@@ -46,19 +46,6 @@ def _name(char: str) -> str:
     return unicodedata.name(char, "control character")
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Every string in a front-matter value, keys and values, at any depth."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(reversed([v for kv in item.items() for v in kv]))
-        elif isinstance(item, list):
-            stack.extend(reversed(item))
-
-
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     raw_lines: set[int] = set()
     if doc.text and _BAD.search(doc.text):
@@ -76,7 +63,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         key_line = doc.line_of(key)
         if key_line in raw_lines:
             continue  # already reported where it is written
-        for found in _strings(value):
+        for found in strings(value):
             match = _BAD.search(found)
             if match:
                 char = match.group(0)
