@@ -12,13 +12,19 @@ from typing import Any
 
 import pytest
 
-from browser_support import ARGS, CHROMIUM, build_search_site, require_chromium, search, serve
+from browser_support import (
+    build_search_site,
+    launch,
+    require_chromium,
+    search,
+    serve,
+)
 
 pytestmark = pytest.mark.browser
 require_chromium()
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 WCAG = {"runOnly": {"type": "tag",
                     "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
@@ -45,10 +51,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with launch() as instance:
         yield instance
-        instance.close()
 
 
 def _serious(page: Page, context: Any = None) -> list[str]:

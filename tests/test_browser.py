@@ -13,12 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ARGS, CHROMIUM, build_search_site, require_chromium, search, serve
+from browser_support import (
+    build_search_site,
+    launch,
+    require_chromium,
+    search,
+    serve,
+)
 
 pytestmark = pytest.mark.browser
 require_chromium()
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 PHONE = {"width": 390, "height": 844}
 
@@ -36,10 +42,8 @@ def base_url(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with launch() as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ARGS, CHROMIUM, require_chromium, search_kb
+from browser_support import launch, require_chromium, search_kb
 from conftest import TODAY
 
 pytestmark = pytest.mark.browser
 require_chromium()
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +37,8 @@ def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with launch() as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture
