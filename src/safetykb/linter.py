@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import cache as doc_cache
+from .cache import cached_key, local_key
 from .config import Config, ConfigError, load_config
 from .loader import Progress, load_kb
 from .model import Document, KnowledgeBase, Problem
@@ -64,43 +66,60 @@ def _waived(doc: Document, config: Config | None = None) -> set[str]:
     return out
 
 
-def _run(rules: Iterable[Rule], docs: Iterable[Document], kb: KnowledgeBase,
-         today: dt.date, by_id: dict[str, list[Document]] | None = None) -> list[Problem]:
+def _prepared(rules: Iterable[Rule], kb: KnowledgeBase, today: dt.date,
+              by_id: dict[str, list[Document]] | None = None
+              ) -> list[tuple[Rule, str, Context]]:
+    """Each rule that is on, with its configured level and its context."""
     config: Config = kb.config
-    problems: list[Problem] = []
-    docs = list(docs)
+    out = []
     for rule in rules:
         level = config.level(rule.id, rule.level)
-        if level == "off":
+        if level != "off":
+            out.append((rule, level, Context(kb=kb, config=config, today=today,
+                                             options=config.rule_options(rule.id),
+                                             _by_id=by_id)))
+    return out
+
+
+def _apply(prepared: list[tuple[Rule, str, Context]], doc: Document,
+           config: Config) -> list[Problem]:
+    problems: list[Problem] = []
+    waived = _waived(doc, config)
+    for rule, level, ctx in prepared:
+        if rule.id in waived:
             continue
-        ctx = Context(kb=kb, config=config, today=today, options=config.rule_options(rule.id),
-                      _by_id=by_id)
-        for doc in docs:
-            if rule.id in _waived(doc, config):
-                continue
-            for finding in rule.check(doc, ctx):
-                target = finding.doc or doc
-                problems.append(Problem(target.relpath, finding.line, finding.column,
-                                        rule.id, finding.level or level,
-                                        one_line(finding.message)))
+        for finding in rule.check(doc, ctx):
+            target = finding.doc or doc
+            problems.append(Problem(target.relpath, finding.line, finding.column,
+                                    rule.id, finding.level or level,
+                                    one_line(finding.message)))
     return problems
 
 
-def local_key(config: Config, today: dt.date) -> tuple[object, ...]:
-    """What the document-scope rules' result depends on besides the file."""
-    return (today, config.fingerprint)
+def _run(rules: Iterable[Rule], docs: Iterable[Document], kb: KnowledgeBase,
+         today: dt.date, by_id: dict[str, list[Document]] | None = None) -> list[Problem]:
+    prepared = _prepared(rules, kb, today, by_id)
+    return [p for doc in docs for p in _apply(prepared, doc, kb.config)]
 
 
-def lint_locally(docs: Iterable[Document], kb: KnowledgeBase, today: dt.date) -> None:
+def lint_locally(docs: Iterable[Document], kb: KnowledgeBase, today: dt.date,
+                 only_uncacheable: bool = False) -> None:
     """Run the document-scope rules on ``docs`` and keep the result on each.
 
     Called where documents are loaded (in worker processes on a large
-    knowledge base); :func:`lint` then reuses the result.
+    knowledge base); :func:`lint` then reuses the result. With
+    ``only_uncacheable``, the documents come from the cache between runs with
+    the other rules' problems: only the rules marked uncacheable run, and
+    their problems are added.
     """
     key = local_key(kb.config, today)
-    rules = [r for r in REGISTRY.values() if r.scope == "document"]
+    rules = [r for r in REGISTRY.values() if r.scope == "document"
+             and (r.cacheable is False or not only_uncacheable)]
+    prepared = _prepared(rules, kb, today)
     for doc in docs:
-        doc.local_problems = _run(rules, [doc], kb, today)
+        found = _apply(prepared, doc, kb.config)
+        doc.local_problems = [*(doc.local_problems or ()), *found] if only_uncacheable \
+            else found
         doc.local_key = key
 
 
@@ -121,8 +140,10 @@ def lint(kb: KnowledgeBase, today: dt.date | None = None,
     today = today or default_today()
     docs = list(only) if only is not None else kb.documents
     key = local_key(kb.config, today)
-    stale = [d for d in docs if d.local_key != key]
-    lint_locally(stale, kb, today)
+    from_cache = cached_key(kb.config, today)
+    lint_locally([d for d in docs if d.local_key == from_cache], kb, today,
+                 only_uncacheable=True)
+    lint_locally([d for d in docs if d.local_key != key], kb, today)
     problems = [p for doc in docs for p in doc.local_problems or ()]
     by_id = Context(kb=kb, config=kb.config, today=today).ids
     cross = [r for r in REGISTRY.values() if r.scope == "kb"]
@@ -132,12 +153,15 @@ def lint(kb: KnowledgeBase, today: dt.date | None = None,
 
 def check_paths(root: Path, paths: Iterable[Path] | None = None,
                 today: dt.date | None = None, cache: bool = False,
-                progress: Progress | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+                progress: Progress | None = None,
+                store: bool = True) -> tuple[KnowledgeBase, list[Problem]]:
     """Load the knowledge base at ``root`` and lint it (or only ``paths`` in it).
 
     ``cache`` keeps parsed documents between calls in one process (live
-    preview). Raises :class:`~safetykb.config.ConfigError` for an unusable
-    configuration.
+    preview); ``store`` keeps checked documents between runs in the
+    knowledge base's ``.safetykb_cache/`` (:mod:`safetykb.cache`; also off
+    with ``SAFETYKB_NO_CACHE=1``). Raises
+    :class:`~safetykb.config.ConfigError` for an unusable configuration.
     """
     config = load_config(root, default_levels())
     if not any((root / d).is_dir() for d in config.content_dirs):
@@ -145,8 +169,14 @@ def check_paths(root: Path, paths: Iterable[Path] | None = None,
                           f"{config.content_dirs} exists in {root} (content_dirs)")
     paths = list(paths or [])
     day = today or default_today()
-    kb = load_kb(root, config, paths, cache=cache, progress=progress,
-                 prepare=functools.partial(_prepare, today=day))
+    kept = doc_cache.DocumentCache(root, config, day) \
+        if store and doc_cache.enabled() else None
+    try:
+        kb = load_kb(root, config, paths, cache=cache, progress=progress,
+                     prepare=functools.partial(_prepare, today=day), store=kept)
+    finally:
+        if kept is not None:
+            kept.close()
     only = None
     if paths:
         wanted = [p.resolve() for p in paths]

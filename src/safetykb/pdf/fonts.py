@@ -101,16 +101,35 @@ class FontSet:
 
     def width(self, text: str, bold: bool, size: float) -> float:
         """Advance width of ``text`` in points. Widths are additive (no
-        kerning in either font), so they are summed from a per-character table."""
-        table = _table(self.bold if bold else self.regular, self.approximate)
-        try:
-            return sum(table[ch] for ch in text) * size
-        except KeyError:
-            for ch in text:
-                if ch not in table:
-                    table[ch] = _char_width(ch, self.bold if bold else self.regular,
-                                            self.approximate)
-            return sum(table[ch] for ch in text) * size
+        kerning in either font), so they are summed from a per-character
+        table; the sum of each text seen is kept (words recur on every sheet)."""
+        font = self.bold if bold else self.regular
+        texts = _text_table(font, self.approximate)
+        unit = texts.get(text)
+        if unit is None:
+            table = _table(font, self.approximate)
+            try:
+                unit = sum(table[ch] for ch in text)
+            except KeyError:
+                for ch in text:
+                    if ch not in table:
+                        table[ch] = _char_width(ch, font, self.approximate)
+                unit = sum(table[ch] for ch in text)
+            if len(texts) < _TEXT_TABLE_MAX:
+                texts[text] = unit
+        return unit * size
+
+
+#: Widths at 1 pt of whole texts (mostly words), per font; bounded.
+_TEXTS: dict[tuple[str, bool], dict[str, float]] = {}
+_TEXT_TABLE_MAX = 100_000
+
+
+def _text_table(font: str, approximate: bool) -> dict[str, float]:
+    table = _TEXTS.get((font, approximate))
+    if table is None:
+        table = _TEXTS[(font, approximate)] = {}
+    return table
 
 
 _TABLES: dict[tuple[str, bool], dict[str, float]] = {}

@@ -83,6 +83,10 @@ class Rule:
     #: Options and their defaults (the module's ``OPTIONS``), declared once in
     #: the rule; ``safetykb.yml`` may override each, with the same type.
     options: dict[str, Any] = field(default_factory=dict)
+    #: False when the result depends on more than the file and the run's
+    #: settings (the module's ``CACHEABLE``; LK002 follows symbolic links on
+    #: disk): such a rule runs again on documents read from the cache.
+    cacheable: bool = True
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -99,6 +103,7 @@ class Rule:
             doc=(module.__doc__ or "").strip(),
             fix=getattr(module, "fix", None),
             options=dict(getattr(module, "OPTIONS", {})),
+            cacheable=bool(getattr(module, "CACHEABLE", True)),
         )
 
 

@@ -29,6 +29,8 @@ NAME = "link-outside"
 DESCRIPTION = "A link or include points outside the knowledge base, or is an absolute path."
 LEVEL = "error"
 SCOPE = "document"
+#: Resolves symbolic links on disk: runs again on documents from the cache.
+CACHEABLE = False
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 

@@ -28,6 +28,7 @@ Passing example::
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -69,6 +70,37 @@ def pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return _cache[words]
 
 
+@functools.lru_cache(maxsize=32)
+def _firsts(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The longest word of each ASCII placeholder (every word of a phrase
+    must be in a text that holds it): (exact, lower case)."""
+    exact: list[str] = []
+    lower: list[str] = []
+    for word in words:
+        parts = word.split()
+        if parts and word.isascii():
+            longest = max(parts, key=len)
+            (exact if word.isupper() else lower).append(
+                longest if word.isupper() else longest.lower())
+    return tuple(exact), tuple(lower)
+
+
+def may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """False only when ``pattern(words)`` cannot match ``text``: a pure-ASCII
+    text that holds the longest word of none of the ASCII placeholders (a
+    non-ASCII placeholder cannot be in it). Fast substring tests instead of
+    the pattern's look-arounds at every position; any other text is
+    searched with the pattern itself. For ASCII text, the pattern's
+    case-insensitive match is exactly ASCII lower case."""
+    if not text.isascii():
+        return True
+    exact, lower = _firsts(words)
+    if any(w in text for w in exact):
+        return True
+    lowered = text.lower()
+    return any(w in lowered for w in lower)
+
+
 def _shown(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
@@ -81,12 +113,12 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     advice = "an approved document must be complete: write the text, or set status: draft"
     for key, value in doc.meta.items():
         for text in strings(value):
-            match = rx.search(text)
+            match = rx.search(text) if may_hold(text, words) else None
             if match:
                 yield Finding(doc.line_of(key), f"placeholder {match.group(0)!r} in field "
                                                 f"'{key}' ({_shown(text)}): {advice}")
                 break
-    if not rx.search(doc.body):  # one pass over the body when it is clean
+    if not may_hold(doc.body, words) or not rx.search(doc.body):  # clean: one pass
         return
     for number, line in enumerate(doc.body.split("\n"), start=doc.body_line):
         if number in doc.code_lines:
