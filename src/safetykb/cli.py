@@ -440,7 +440,8 @@ def _exit(code: int) -> None:
     ends the same way, ``mypy.util.hard_exit``): output is flushed first, and
     nothing of ``check`` waits for an exit handler (no temporary files, the
     worker pool and the cache already closed)."""
-    if _PROGRAM:
+    if _PROGRAM and sys.getprofile() is None and sys.gettrace() is None:
+        # (Not under a profiler or a coverage tracer: they write their data at exit.)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

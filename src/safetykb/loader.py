@@ -23,7 +23,7 @@ from markdown_it.token import Token
 
 from .cache import DocumentCache
 from .config import Config
-from .markdown import parser
+from .markdown import block_parser_for, parser
 from .model import (
     Document,
     HtmlFragment,
@@ -277,7 +277,7 @@ def parse_body(doc: Document) -> None:
     """Reduce the body's tokens to sections, lists, items, HTML and links."""
     offset = doc.body_line
     env: dict[str, Any] = {}
-    tokens = _MD.parse(doc.body, env)
+    tokens = block_parser_for(doc.body).parse(doc.body, env)
     doc.block_tokens = tokens
     section: Section | None = None
     # The top-level list being read and its entry being filled; nested lists
