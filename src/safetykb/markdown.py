@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
@@ -62,7 +63,7 @@ def parser(inline: bool = True) -> MarkdownIt:
 # compares the tokens with the full parser's on fixtures and random text).
 _HR_LIKE = re.compile(r"([*_-])[ \t]*\1[ \t]*\1")
 _UNDERLINE_LIKE = re.compile(r"(?:^|[ \t>])(?:=+|-+)[ \t]*$", re.M)
-_MAY_MATCH = {
+_MAY_MATCH: dict[str, Callable[[str], bool]] = {
     "table": lambda t: "|" in t,
     "code": lambda t: "    " in t or "\t" in t,
     "admonition": lambda t: "!!!" in t or "???" in t,
