@@ -1,17 +1,23 @@
 """The rules' fast paths never change what a rule finds.
 
 Some rules skip a document with a cheap test before their full scan (PH001
-looks for the first word of each placeholder with substring tests before
-running its pattern). A fast path may only ever say "cannot match" when the
-full scan would find nothing: these properties compare the two on random
-text built from the words that matter.
+looks for the longest word of each placeholder with substring tests before
+running its pattern), or work a thing out once per run (LK002, the real path
+of each folder). A fast path may only ever say "cannot match" when the full
+scan would find nothing: these properties compare the two on random input
+built from what matters.
 """
 
 from __future__ import annotations
 
+import os
+import random
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from safetykb.rules.lk002_link_outside import _realpath
 from safetykb.rules.ph001_placeholder import OPTIONS, may_hold, pattern
 
 WORDS = tuple(OPTIONS["words"])
@@ -41,3 +47,26 @@ def test_placeholder_prefilter_skips_clean_ascii_text() -> None:
                         WORDS)
     assert may_hold("Isolate the press. TODO: add the valve.", WORDS)
     assert may_hold("隔离压力机。", WORDS)  # non-ASCII text: always searched
+
+
+def _tree(root: Path) -> None:
+    (root / "kb" / "a" / "b").mkdir(parents=True)
+    (root / "out").mkdir()
+    (root / "kb" / "a" / "up").symlink_to("..", target_is_directory=True)
+    (root / "kb" / "a" / "away").symlink_to(root / "out", target_is_directory=True)
+    (root / "kb" / "a" / "b" / "x.md").write_text("x", "utf-8")
+    (root / "kb" / "a" / "file-link.md").symlink_to(root / "out" / "y.md")
+    (root / "kb" / "a" / "loop").symlink_to("loop")
+
+
+def test_link_rule_real_path_is_realpath(tmp_path: Path) -> None:
+    """LK002 works out each folder's real path once per run: the result must
+    be ``os.path.realpath`` of the whole path, through links, loops and ``..``."""
+    _tree(tmp_path)
+    parts = ["a", "b", "..", ".", "up", "away", "x.md", "file-link.md", "loop", "missing"]
+    memo: dict[str, str | None] = {}
+    rng = random.Random(5)
+    for _ in range(3000):
+        rel = "/".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
+        joined = os.path.join(str(tmp_path / "kb" / "a"), rel)
+        assert _realpath(joined, memo) == os.path.realpath(joined), rel

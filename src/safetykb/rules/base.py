@@ -50,6 +50,9 @@ class Context:
     today: dt.date
     options: dict[str, Any] = field(default_factory=dict)
     _by_id: dict[str, list[Document]] | None = None
+    #: Scratch space of the rule for this run only (what it worked out once
+    #: for many documents); a new run starts empty.
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def ids(self) -> dict[str, list[Document]]:

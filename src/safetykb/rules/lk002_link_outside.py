@@ -17,6 +17,7 @@ Passing example::
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 
@@ -35,8 +36,35 @@ CACHEABLE = False
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
+def _realpath(joined: str, folders: dict[str, str | None]) -> str:
+    """``os.path.realpath(joined)``, with the real path of each existing
+    folder worked out once per run: it resolves the same whatever follows it,
+    and the last part is resolved only when it is itself a link. A folder
+    that does not exist or loops is resolved with the rest every time, as
+    ``realpath`` does."""
+    head, tail = os.path.split(joined)
+    if tail in ("", ".", ".."):
+        return os.path.realpath(joined)
+    if head in folders:
+        real_head = folders[head]
+    else:
+        try:
+            real_head = os.path.realpath(head, strict=True)
+        except OSError:
+            real_head = None
+        folders[head] = real_head
+    if real_head is None:
+        return os.path.realpath(joined)
+    candidate = os.path.join(real_head, tail)
+    return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+
+
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    root = ctx.kb.root.resolve()
+    # os.path.realpath is what Path.resolve() does, without making Paths (this
+    # rule runs on every document of every check, from the cache too).
+    root = os.path.realpath(ctx.kb.root)
+    inside = root.rstrip(os.sep) + os.sep
+    folder = str(doc.path.parent)
     for target, line, kind in targets(doc):
         path = target.split("#", 1)[0].split("?", 1)[0]
         if not path:
@@ -47,6 +75,6 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         if has_scheme(path):
             continue
-        resolved = (doc.path.parent / path).resolve()
-        if not resolved.is_relative_to(root):
+        resolved = _realpath(os.path.join(folder, path), ctx.memo)
+        if resolved != root and not resolved.startswith(inside):
             yield Finding(line, f"{kind} {target[:60]!r} points outside the knowledge base")
