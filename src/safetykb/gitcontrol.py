@@ -99,10 +99,9 @@ def read_tree(root: Path, ref: str, config: Config) -> dict[str, bytes]:
         meta, _, raw_path = entry.partition(b"\t")
         mode, kind, oid = meta.split(b" ")
         path = raw_path.decode("utf-8", "surrogateescape")
-        parts = path.split("/")
         # The same files the loader discovers: Markdown, no dot folders, no links.
         if kind != b"blob" or mode == b"120000" or not path.endswith(".md") \
-                or any(p.startswith(".") for p in parts):
+                or path.startswith(".") or "/." in path:
             continue
         wanted.append((path, oid.decode("ascii")))
     if not wanted:
