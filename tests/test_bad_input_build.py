@@ -10,7 +10,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from conftest import FIXTURES, REPO, materialise
+from conftest import FIXTURES, REPO, TODAY, materialise
 
 TEMPLATE = REPO / "src/safetykb/templates/init"
 CASES = sorted(p for p in (FIXTURES / "bad-input").iterdir() if p.is_dir())
@@ -25,7 +25,8 @@ def _build_case(case: Path, tmp: Path) -> tuple[str, set[tuple[str, int, str]],
     (root / "mkdocs.yml").write_text((TEMPLATE / "mkdocs.yml").read_text("utf-8")
                                      .replace("docs_dir: docs", "docs_dir: ../site-pages"),
                                      "utf-8")
-    result = subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--root", str(root)],
+    result = subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--root", str(root),
+                             "--today", TODAY.isoformat()],
                             capture_output=True, text=True, timeout=300)
     return case.name, expected, result, root
 
