@@ -329,25 +329,13 @@ def check_against(kb: KnowledgeBase, ref: str, today: dt.date | None = None) -> 
 
     Raises :class:`GitError` when the revision cannot be read.
     """
-    from .linter import _waived, one_line
+    from .linter import _apply, _prepared
 
     today = today or dt.date.today()
     change = compare(ref, load_before(kb, ref), kb.documents)
-    subjects = [*kb.documents, *change.deleted]
-    problems: list[Problem] = []
-    for rule in history_rules():
-        level = kb.config.level(rule.id, rule.level)
-        if level == "off":
-            continue
-        ctx = HistoryContext(kb=kb, config=kb.config, today=today,
-                             options=kb.config.rule_options(rule.id), change=change)
-        for doc in subjects:
-            if rule.id in _waived(doc, kb.config):
-                continue
-            for finding in rule.check(doc, ctx):
-                target = finding.doc or doc
-                problems.append(Problem(target.relpath, finding.line, finding.column, rule.id,
-                                        finding.level or level, one_line(finding.message)))
+    prepared = _prepared(history_rules(), kb, today, context=HistoryContext, change=change)
+    problems = [p for doc in (*kb.documents, *change.deleted)
+                for p in _apply(prepared, doc, kb.config)]
     return sorted(set(problems))
 
 

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from . import cache as doc_cache
 from .cache import cached_key, local_key
@@ -67,17 +68,19 @@ def _waived(doc: Document, config: Config | None = None) -> set[str]:
 
 
 def _prepared(rules: Iterable[Rule], kb: KnowledgeBase, today: dt.date,
-              by_id: dict[str, list[Document]] | None = None
+              by_id: dict[str, list[Document]] | None = None,
+              context: type[Context] = Context, **extra: Any
               ) -> list[tuple[Rule, str, Context]]:
-    """Each rule that is on, with its configured level and its context."""
+    """Each rule that is on, with its configured level and its context (of
+    class ``context``, given ``extra`` besides the usual fields)."""
     config: Config = kb.config
     out = []
     for rule in rules:
         level = config.level(rule.id, rule.level)
         if level != "off":
-            out.append((rule, level, Context(kb=kb, config=config, today=today,
+            out.append((rule, level, context(kb=kb, config=config, today=today,
                                              options=config.rule_options(rule.id),
-                                             _by_id=by_id)))
+                                             _by_id=by_id, **extra)))
     return out
 
 
