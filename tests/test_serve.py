@@ -68,6 +68,18 @@ def test_preview_shows_an_edited_document(tmp_path: Path) -> None:
         doc.write_text(doc.read_text("utf-8").replace("status: aproved", "status: draft")
                        .replace("Edited while previewing.", "Mended."), "utf-8")
         _wait_for(url, "Mended.")
+        # The generated pages follow an edit of the front matter (the preview
+        # rewrites only the generated files whose text changed, and keeps the
+        # others).
+        base = f"http://127.0.0.1:{port}/"
+        schema = _get(base + "schema/front-matter.json")
+        assert '"properties"' in schema
+        doc.write_text(doc.read_text("utf-8").replace(
+            "title: Hidden-danger reporting and rectification",
+            "title: Reporting hidden dangers, renamed"), "utf-8")
+        for page in ("id/PROC-GEN-001/", "reference/register/"):
+            _wait_for(base + page, "Reporting hidden dangers, renamed")
+        assert _get(base + "schema/front-matter.json") == schema
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

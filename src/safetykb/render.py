@@ -278,6 +278,22 @@ def _safety_summary(doc: Document, labels: dict[str, str]) -> str:
             + "".join(rows) + "</section>")
 
 
+#: The ids written in a body, by body: the live preview builds the "Used by"
+#: map after every save, and all bodies but one are as they were.
+_IDS_IN: dict[str, frozenset[str]] = {}
+_IDS_IN_MAX = 20_000
+
+
+def _ids_in_text(body: str) -> frozenset[str]:
+    found = _IDS_IN.get(body)
+    if found is None:
+        found = frozenset(m.group(0) for m in _ID_IN_TEXT.finditer(body))
+        if len(_IDS_IN) >= _IDS_IN_MAX:
+            _IDS_IN.clear()
+        _IDS_IN[body] = found
+    return found
+
+
 def used_by_map(kb: KnowledgeBase) -> dict[str, list[Document]]:
     """For each id, the documents that refer to it: in ``related``,
     ``procedure`` or ``superseded_by``, or by writing its id in their text."""
@@ -292,7 +308,7 @@ def used_by_map(kb: KnowledgeBase) -> dict[str, list[Document]]:
             for v in value if isinstance(value, list) else [value]:
                 if isinstance(v, str):
                     refs.add(v)
-        refs |= {m.group(0) for m in _ID_IN_TEXT.finditer(doc.body)}
+        refs |= _ids_in_text(doc.body)
         for ref_id in sorted(refs & known - {doc.id}):
             out.setdefault(ref_id, []).append(doc)
     return out

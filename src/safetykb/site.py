@@ -150,10 +150,27 @@ def uncontrolled_notice(doc: Document, kb: KnowledgeBase, lang: str) -> str:
     return f'<p class="skb-uncontrolled">{escape(text)}</p>\n'
 
 
+#: Generated pages as rendered, by their Markdown. The live preview rebuilds
+#: them after every save, and mostly with the same text: the register of 1000
+#: documents alone takes about 0.5 s to render.
+_RENDERED: dict[str, RenderedPage] = {}
+_RENDERED_MAX = 16
+
+
+def _render_generated(text: str) -> RenderedPage:
+    rendered = _RENDERED.get(text)
+    if rendered is None:
+        rendered = render_markdown(text, frozenset())
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        _RENDERED[text] = rendered
+    return rendered
+
+
 def _generated(kb: KnowledgeBase, uri: str, title: str, text: str,
                searchable: bool = True) -> SitePage:
     def render() -> RenderedPage:
-        return render_markdown(text, frozenset())
+        return _render_generated(text)
 
     return SitePage(uri, render, title, None, searchable=searchable, boost=LIST_BOOST,
                     lang=kb.config.lang)

@@ -80,11 +80,16 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         self.preview = False
         self.watch: list[Path] = []
         self.sheets: Any = None
+        self.dirty = False
+        # The generated files (permanent addresses, schema, feed) as last
+        # written, for the live preview's rebuilds.
+        self.written: dict[str, str] = {}
         # Where the header block goes; unknown to any document.
         self.marker = f"<!--safetykb-header-{secrets.token_hex(12)}-->"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.preview = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).parent
@@ -147,12 +152,12 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
             if files.get_file_from_path(relpath) is None:
                 files.append(File.generated(config, relpath, abs_src_path=str(root / relpath)))
         # The front-matter JSON Schema, for editors that validate while typing.
-        files.append(File.generated(config, SCHEMA_PATH, content=schema_text()))
+        files.append(self._generated(config, SCHEMA_PATH, schema_text()))
         # The "What changed" feed, for feed readers.
-        files.append(File.generated(config, FEED, content=feed(self.kb)))
+        files.append(self._generated(config, FEED, feed(self.kb)))
         # Permanent addresses id/<ID>/ (printed on the sheets as QR codes).
         for relpath, text in permalink_pages(self.kb, drafts=self.preview).items():
-            files.append(File.generated(config, relpath, content=text))
+            files.append(self._generated(config, relpath, text))
         # The printed sheets, written into the site folder (already cleaned) by
         # a worker process while MkDocs builds the pages. Not in the live
         # preview: thousands of sheets compete with every rebuild for the CPU
@@ -164,6 +169,20 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
             except (FontError, ConfigError) as exc:
                 raise PluginError(f"safetykb: printed sheets: {exc}") from None
         return files
+
+    def _generated(self, config: MkDocsConfig, relpath: str, text: str) -> File:
+        """A generated file of the site. In the live preview's rebuilds
+        (dirty, into the same folder), a file whose text has not changed is
+        its own written copy, which MkDocs sees as up to date and leaves alone
+        (rewriting a thousand permanent addresses after each save took longer
+        than building the page that changed)."""
+        if self.preview and self.dirty and self.written.get(relpath) == text:
+            written = Path(config.site_dir) / relpath
+            if written.is_file():
+                return File.generated(config, relpath, abs_src_path=str(written))
+        if self.preview:
+            self.written[relpath] = text
+        return File.generated(config, relpath, content=text)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         for page in nav.pages:
@@ -258,7 +277,8 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
 
             make_offline(site)
         index = site / "search" / "search_index.json"
-        if index.is_file():
+        # (The live preview publishes nothing, and shows drafts.)
+        if index.is_file() and not self.preview:
             data: dict[str, Any] = json.loads(index.read_text("utf-8"))
             for entry in data.get("docs", []):
                 location = str(entry.get("location", "")).split("#", 1)[0]
