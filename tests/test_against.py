@@ -247,3 +247,47 @@ def test_a_large_unchanged_tree_gives_no_problem(tmp_path: Path) -> None:
     with pytest.raises(GitError):
         check_against(kb, "no-such-ref", TODAY)
     assert check_against(kb, "main", TODAY) == []
+
+
+def test_documents_at_the_base_are_what_git_holds(tmp_path: Path) -> None:
+    """load_before reuses the working tree's parsed documents where git holds
+    the same text (by blob id): the result is the same as parsing every file
+    read from git, whatever happened to it since (unchanged, edited, moved,
+    copied, deleted, line endings changed, a byte-order mark added)."""
+    from safetykb.gitcontrol import _before_document, load_before, read_tree
+
+    repo = tmp_path / "repo"
+    init_repo(repo)
+    source = next(p for p in CASES if (p / "before").is_dir()) / "before"
+    materialise(source, repo)
+    docs = sorted(repo.rglob("*.md"))
+    assert len(docs) >= 1
+    base = docs[0].read_text("utf-8")
+    folder = docs[0].parent
+    (folder / "unchanged.md").write_text(base, "utf-8")
+    (folder / "edited.md").write_text(base, "utf-8")
+    (folder / "rewritten.md").write_text(base.replace("\n", "\n\n", 4), "utf-8")
+    (folder / "moved.md").write_text(base.replace("\n", "\n\n", 1), "utf-8")
+    (folder / "crlf.md").write_text(base.replace("\n", "\n\n", 2), "utf-8")
+    (folder / "bom.md").write_text(base.replace("\n", "\n\n", 3), "utf-8")
+    (folder / "deleted.md").write_text(base + "\nGone.\n", "utf-8")
+    commit_all(repo, "base")
+    (folder / "edited.md").write_text(base + "\nA new line.\n", "utf-8")
+    (folder / "rewritten.md").write_text(base + "\nRewritten.\n", "utf-8")
+    (folder / "moved.md").rename(folder / "moved-here.md")
+    (folder / "copy.md").write_text(base, "utf-8")
+    crlf = folder / "crlf.md"
+    crlf.write_bytes(crlf.read_bytes().replace(b"\n", b"\r\n"))
+    bom = folder / "bom.md"
+    bom.write_bytes(b"\xef\xbb\xbf" + bom.read_bytes())
+    (folder / "deleted.md").unlink()
+
+    config = load_config(repo)
+    kb = load_kb(repo, config)
+    got = load_before(kb, "main")
+    expected = [_before_document(repo, relpath, data, config)
+                for relpath, data in sorted(read_tree(repo, "main", config).items())]
+    assert [(d.relpath, d.path, d.text, d.meta) for d in got] == \
+        [(d.relpath, d.path, d.text, d.meta) for d in expected]
+    assert {d.relpath.rsplit("/", 1)[-1] for d in got} >= {
+        "unchanged.md", "edited.md", "rewritten.md", "moved.md", "crlf.md", "bom.md", "deleted.md"}

@@ -74,8 +74,9 @@ def _norm(text: str) -> str:
     return text.replace("\r\n", "\n")
 
 
-def read_tree(root: Path, ref: str, config: Config) -> dict[str, bytes]:
-    """Every Markdown file under the content folders at ``ref``: relpath -> bytes.
+def read_listing(root: Path, ref: str, config: Config) -> list[tuple[str, str]]:
+    """Every Markdown file under the content folders at ``ref``, with its
+    blob id: (relpath, oid), in git's order.
 
     Paths are relative to ``root`` (which may be a sub-folder of the
     repository). Raises :class:`GitError` when ``ref`` cannot be read.
@@ -104,6 +105,11 @@ def read_tree(root: Path, ref: str, config: Config) -> dict[str, bytes]:
                 or path.startswith(".") or "/." in path:
             continue
         wanted.append((path, oid.decode("ascii")))
+    return wanted
+
+
+def read_blobs(root: Path, ref: str, wanted: list[tuple[str, str]]) -> dict[str, bytes]:
+    """The contents of the listed files (from :func:`read_listing`): relpath -> bytes."""
     if not wanted:
         return {}
     stream = _git(root, ["cat-file", "--batch"],
@@ -120,6 +126,24 @@ def read_tree(root: Path, ref: str, config: Config) -> dict[str, bytes]:
         out[path] = stream[header_end + 1: header_end + 1 + size]
         pos = header_end + 1 + size + 1
     return out
+
+
+def read_tree(root: Path, ref: str, config: Config) -> dict[str, bytes]:
+    """Every Markdown file under the content folders at ``ref``: relpath -> bytes.
+
+    Raises :class:`GitError` when ``ref`` cannot be read.
+    """
+    return read_blobs(root, ref, read_listing(root, ref, config))
+
+
+def blob_id(text: str) -> str | None:
+    """The git blob id of ``text`` written as UTF-8 (what ``git hash-object``
+    prints for such a file); None for text that has no UTF-8 form."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 def _before_document(root: Path, relpath: str, data: bytes, config: Config) -> Document:
@@ -288,25 +312,29 @@ def compare(ref: str, before: list[Document], after: list[Document]) -> Change:
 
 
 def load_before(kb: KnowledgeBase, ref: str) -> list[Document]:
-    """The documents at ``ref``; those unchanged in the working tree are the
-    working tree's own (already parsed) documents."""
-    files = read_tree(kb.root, ref, kb.config)
+    """The documents at ``ref``. Those whose text is a working-tree
+    document's (same blob id: most of them) are that already parsed document,
+    moved back where it was if need be; only the others are read from git."""
+    listing = read_listing(kb.root, ref, kb.config)
     current = {d.relpath: d for d in kb.documents}
-    by_text: dict[str, Document] = {}
+    by_blob: dict[str, Document] = {}
     for doc in kb.documents:
-        by_text.setdefault(doc.text, doc)
+        oid = blob_id(doc.text) if doc.text else None
+        if oid is not None:
+            by_blob.setdefault(oid, doc)
+    unknown = [(relpath, oid) for relpath, oid in listing if oid not in by_blob]
+    files = read_blobs(kb.root, ref, unknown)
     out: list[Document] = []
-    for relpath, data in sorted(files.items()):
-        text = data.decode("utf-8-sig", "replace")
-        same = current.get(relpath)
-        if same is not None and same.text and text == same.text:
-            out.append(same)
-            continue
-        moved = by_text.get(text) if text else None
-        if moved is not None:
-            out.append(dataclasses.replace(moved, relpath=relpath, path=kb.root / relpath))
-            continue
-        out.append(_before_document(kb.root, relpath, data, kb.config))
+    for relpath, oid in sorted(listing):
+        known = by_blob.get(oid)
+        if known is None:
+            out.append(_before_document(kb.root, relpath, files[relpath], kb.config))
+        elif current.get(relpath) is known:
+            out.append(known)
+        else:
+            same = current.get(relpath)
+            out.append(same if same is not None and same.text == known.text else
+                       dataclasses.replace(known, relpath=relpath, path=kb.root / relpath))
     return out
 
 
@@ -397,4 +425,4 @@ def lifecycle_only(before: Document, after: Document) -> bool:
 __all__ = ["CONTROLLED", "Change", "GitError", "HistoryContext", "check_against",
            "code_quality_report", "compare",
            "fetch_hint", "history_rules", "int_value", "lifecycle_only", "load_before",
-           "read_tree", "same_document"]
+           "read_blobs", "read_listing", "read_tree", "same_document"]
