@@ -31,6 +31,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -110,14 +111,20 @@ def doc_values(doc: Document, facet: str) -> list[str]:
 
 @dataclass
 class Tag:
-    """One value of a facet: its label (the first spelling met, in id
-    order), its page and the listed documents that carry it."""
+    """One value of a facet: its page, the listed documents that carry it
+    and the spellings they use (the label is the most used one)."""
 
     facet: str
     key: str
-    label: str
     slug: str = ""
     docs: list[Document] = field(default_factory=list)
+    spellings: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def label(self) -> str:
+        """The spelling most documents use; on a tie the first in code-point
+        order (capitals first: "Moving ram" before "moving-ram")."""
+        return min(self.spellings, key=lambda s: (-self.spellings[s], s))
 
     @property
     def uri(self) -> str:
@@ -149,8 +156,9 @@ class TagIndex:
                     seen.add(key)
                     tag = self.tags[facet].get(key)
                     if tag is None:
-                        tag = self.tags[facet][key] = Tag(facet, key, value)
+                        tag = self.tags[facet][key] = Tag(facet, key)
                     tag.docs.append(doc)
+                    tag.spellings[" ".join(value.split())] += 1
         for tags in self.tags.values():
             _assign_slugs(list(tags.values()))
 
