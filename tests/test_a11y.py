@@ -1,6 +1,6 @@
 """Accessibility of the built site: axe-core (through axe-playwright-python)
 in a real Chromium, WCAG 2.0/2.1/2.2 A and AA rules, on document pages of
-every kind and language, a banner page, the register and the open search
+every kind and language, a banner page, the register, tag pages and the open search
 with results. No serious or critical violation is allowed; the status badges
 and critical marks are also checked for contrast directly.
 """
@@ -39,6 +39,9 @@ PAGES = [
     "checklists/press/cl-press-001/",
     "checklists/team/cl-hd-001/",
     "reference/register/",
+    "reference/hazards/",
+    "reference/hazards/bursting-wheel/",
+    "reference/areas/press/",
 ]
 
 

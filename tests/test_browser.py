@@ -191,27 +191,95 @@ def test_used_by_lists_the_documents_that_refer(page: Page, base_url: str) -> No
     page.wait_for_url("**/cl-grind-001/")
 
 
-def test_register_is_sortable_and_fits_a_phone(browser: Browser, base_url: str) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.goto(base_url + "reference/register/")
-    table = tab.locator("article table")
-    expect(table.locator("thead")).to_contain_text("Effective")
-    assert tab.evaluate("document.documentElement.scrollWidth") <= 1280
-    ids = table.locator("tbody tr td:first-child")
+_FIT = """() => {
+  const t = document.querySelector('article table.skb-doctable');
+  const article = t.closest('article').getBoundingClientRect();
+  const right = Math.max(...[...t.querySelectorAll('th, td')]
+    .filter(c => c.offsetParent !== null).map(c => c.getBoundingClientRect().right));
+  return {page: document.documentElement.scrollWidth, table: t.getBoundingClientRect().right,
+          cells: right, article: article.right};
+}"""
+
+
+def test_register_fits_1280_px_with_every_column(page: Page, base_url: str) -> None:
+    page.goto(base_url + "reference/register/")
+    head = page.locator("article table.skb-doctable thead")
+    for name in ("Id", "Title", "Type", "Rev.", "Status", "Owner", "Effective", "Review due"):
+        expect(head.locator("th", has_text=name)).to_be_visible()
+    fit = page.evaluate(_FIT)
+    assert fit["page"] <= 1280, fit
+    assert fit["table"] <= fit["article"] + 0.5 and fit["cells"] <= fit["article"] + 0.5, fit
+    # Ids and dates are never broken over lines.
+    one_line = page.evaluate("""() => [...document.querySelectorAll(
+        'td.skb-col-id, td.skb-col-effective, td.skb-col-review_due')].every(c => {
+        const r = document.createRange(); r.selectNodeContents(c);
+        const boxes = [...r.getClientRects()];
+        const tall = Math.max(...boxes.map(b => b.bottom)) - Math.min(...boxes.map(b => b.top));
+        return tall < 1.6 * parseFloat(getComputedStyle(c).fontSize); })""")
+    assert one_line
+
+
+def test_register_sorts_by_effective_date_with_the_keyboard(page: Page, base_url: str) -> None:
+    page.goto(base_url + "reference/register/")
+    table = page.locator("article table.skb-doctable")
+    ids = table.locator("tbody td.skb-col-id")
     before = ids.all_inner_texts()
     assert before == sorted(before)
-    tab.locator("th button.skb-sort", has_text="Id").click()
-    tab.locator("th button.skb-sort", has_text="Id").click()
-    assert ids.all_inner_texts() == sorted(before, reverse=True)
-    expect(tab.locator("th", has_text="Id")).to_have_attribute("aria-sort", "descending")
-    context.close()
-    context = browser.new_context(viewport=PHONE, is_mobile=True)
-    tab = context.new_page()
+    expect(table.locator("th.skb-col-id")).to_have_attribute("aria-sort", "ascending")
+    # From the Id heading, Tab reaches the Effective heading's button.
+    table.locator("th.skb-col-id button").focus()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+    effective = table.locator("th.skb-col-effective")
+    assert page.evaluate("document.activeElement.closest('th').className") == "skb-col-effective"
+    page.keyboard.press("Enter")
+    dates = table.locator("tbody td.skb-col-effective").all_inner_texts()
+    assert dates == sorted(dates) and len(set(dates)) > 2, dates
+    expect(effective).to_have_attribute("aria-sort", "ascending")
+    expect(table.locator("th.skb-col-id")).to_have_attribute("aria-sort", "none")
+    page.keyboard.press("Space")
+    assert table.locator("tbody td.skb-col-effective").all_inner_texts() == sorted(dates,
+                                                                                 reverse=True)
+    expect(effective).to_have_attribute("aria-sort", "descending")
+    table.locator("th.skb-col-id button").click()
+    assert ids.all_inner_texts() == sorted(before)
+
+
+def test_register_on_a_phone_shows_id_title_status_and_review_date(
+        phone: tuple[Page, list[str]], base_url: str) -> None:
+    tab, _ = phone
     tab.goto(base_url + "reference/register/")
-    assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    fit = tab.evaluate(_FIT)
+    assert fit["page"] <= PHONE["width"] and fit["cells"] <= fit["article"] + 0.5, fit
     first = tab.locator("article table tbody tr").first
-    for label in ("Status", "Review due"):
-        cell = first.locator(f"td[data-label='{label}']")
-        expect(cell).to_be_visible()
-    context.close()
+    for column in ("id", "title", "status", "effective", "review_due"):
+        expect(first.locator(f"td.skb-col-{column}")).to_be_visible()
+    for column in ("type", "revision", "owner"):
+        expect(first.locator(f"td.skb-col-{column}")).to_be_hidden()
+    # Cards, not a screen per document: several on the first screen.
+    tops = tab.eval_on_selector_all("article table tbody tr",
+                                    "rows => rows.map(r => r.getBoundingClientRect().bottom)")
+    assert sum(1 for bottom in tops if bottom <= PHONE["height"]) >= 4, tops
+    # The headings stay as sort buttons.
+    tab.locator("th.skb-col-review_due button").click()
+    dates = tab.locator("tbody td.skb-col-review_due").all_inner_texts()
+    assert dates == sorted(dates)
+
+
+def test_a_hazard_leads_to_its_tag_page(page: Page, base_url: str) -> None:
+    page.goto(base_url + "procedures/actions/act-grind-001/")
+    page.locator(".skb-safety-hazards a", has_text="Bursting wheel throws fragments").click()
+    page.wait_for_url("**/reference/hazards/bursting-wheel-throws-fragments/")
+    expect(page.locator("article h1")).to_have_text("Hazard: Bursting wheel throws fragments")
+    expect(page.locator("tbody td.skb-col-id")).to_have_text(["ACT-GRIND-001"])
+    page.locator("a", has_text="All hazards").click()
+    page.wait_for_url("**/reference/hazards/")
+    expect(page.locator("ul.skb-tag-index li")).to_have_count(4)
+    page.goto(base_url + "checklists/grinding/cl-grind-001/")
+    page.locator("details.skb-more summary").click()
+    page.locator(".skb-field-workstation a").click()
+    expect(page.locator("tbody td.skb-col-id")).to_have_text(["CL-GRIND-001"])
+    page.go_back()
+    page.locator("details.skb-more summary").click()
+    page.locator(".skb-field-area a").click()
+    expect(page.locator("article h1")).to_have_text("Area: Grinding")

@@ -1,5 +1,6 @@
-"""Golden files for what the core publishes: each document's header block and
-body HTML (after the sanitiser), for documents of every kind and language.
+"""Golden files for what the core publishes: each document's header block (with
+its links to the tag pages) and body HTML (after the sanitiser), for documents
+of every kind and language.
 
 A change to the renderer shows here as a unified diff. After checking the
 diff is intended, rewrite the files with ``pytest tests/test_golden.py
@@ -15,8 +16,10 @@ import pytest
 
 from conftest import FIXTURES, SITE_KB
 from safetykb.config import load_config
+from safetykb.current import is_listed
 from safetykb.loader import load_kb
 from safetykb.render import document_html, header_block
+from safetykb.tags import TagIndex
 
 GOLDEN = FIXTURES / "golden"
 CASES = ["procedures/actions/act-loto-001.md", "procedures/hidden-danger/proc-saf-001.md",
@@ -49,5 +52,7 @@ def test_published_html_matches_the_golden_file(relpath: str,
     rendered = document_html(doc, kb)
     assert rendered.removed == ()
     _compare(GOLDEN / f"{stem}.body.html", rendered.html, update)
-    header = header_block(doc, doc.lang or kb.config.lang, kb.by_id().get)
+    # With links to the tag pages, as the site builds them.
+    tags = TagIndex(kb.documents, is_listed)
+    header = header_block(doc, doc.lang or kb.config.lang, kb.by_id().get, tag_page=tags.page)
     _compare(GOLDEN / f"{stem}.header.html", header, update)

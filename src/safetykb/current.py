@@ -28,6 +28,13 @@ def is_archived(doc: Document) -> bool:
     return doc.status in ARCHIVED
 
 
+def is_listed(doc: Document, drafts: bool = False) -> bool:
+    """True when ``doc`` is listed: in the navigation, the register and the
+    tag pages (in force, or a draft when ``drafts``: a preview or a review
+    site). Archived documents are published but never listed."""
+    return is_current(doc) or (drafts and is_draft(doc))
+
+
 def is_published(doc: Document, drafts: bool = False) -> bool:
     """True when ``doc`` gets a page: in force, archived (out of navigation
     and search), or a draft when ``drafts`` (a preview or a review site)."""

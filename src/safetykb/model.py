@@ -186,6 +186,14 @@ class Document:
         value = self.meta.get("lang")
         return value if isinstance(value, str) else None
 
+    @property
+    def area(self) -> str | None:
+        """The area the document is filed under: the folder under its content
+        folder (``procedures/press/x.md`` -> ``press``); None for a document
+        directly in a content folder."""
+        parts = self.relpath.split("/")
+        return parts[1] if len(parts) > 2 else None
+
     def line_of(self, key: str) -> int:
         """The line of front-matter key ``key``, or of the opening ``---``."""
         return self.meta_lines.get(key, self.fm_start)
@@ -205,6 +213,13 @@ class Document:
         for sec in self.sections:
             out.extend(sec.items)
         return out
+
+
+def area_title(folder: str) -> str:
+    """An area's folder name as MkDocs titles the folder in the navigation
+    (its ``dirname_to_title``): ``hidden-danger`` -> ``Hidden danger``."""
+    title = folder.replace("-", " ").replace("_", " ")
+    return title.capitalize() if title.lower() == title else title
 
 
 @dataclass

@@ -24,7 +24,7 @@ from .current import is_published
 from .links import href, page_dir, relative_url, resolve
 from .loader import CRITICAL_MARK
 from .markdown import parser, slugify
-from .model import Document, KnowledgeBase
+from .model import Document, KnowledgeBase, area_title
 from .rules import REGISTRY
 from .sanitize import sanitize
 from .schema import FIELDS
@@ -43,6 +43,7 @@ LABELS = {
         "more": "Approval, scope, related documents", "used_by": "Used by",
         "hazards": "Hazards", "ppe": "Wear", "safety": "Hazards and protective equipment",
         "emergency": "Emergency", "details": "Document details", "tags": "Keywords",
+        "area": "Area",
     },
     "zh": {
         "id": "编号", "revision": "版次", "status": "状态", "owner": "归口部门",
@@ -57,6 +58,7 @@ LABELS = {
         "more": "批准、适用范围、相关文件", "used_by": "引用本文件的文件",
         "hazards": "危险", "ppe": "劳保用品", "safety": "危险与劳动防护用品",
         "emergency": "应急处置", "details": "文件信息", "tags": "关键词",
+        "area": "区域",
     },
 }
 
@@ -157,9 +159,14 @@ def _emergency_anchor(doc: Document) -> str | None:
     return None
 
 
+#: The tag page of a value of a facet (``"hazard"``, ``"Moving ram"``): its
+#: page URI and the tag as shown, or None (see :class:`safetykb.tags.TagIndex`).
+TagPage = Callable[[str, str], "tuple[str, str] | None"]
+
+
 def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | None],
                  page_url: Callable[[Document, Document], str] = link_between,
-                 used_by: Sequence[Document] = ()) -> str:
+                 used_by: Sequence[Document] = (), tag_page: TagPage | None = None) -> str:
     """The HTML block shown above every document.
 
     In order: the status banner (draft, superseded, withdrawn) in the page's
@@ -168,7 +175,8 @@ def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | N
     for procedures one link to the Emergency section; the compact grid of
     revision, effective and review dates and owner; everything else (type,
     approver, scope, related documents, change note, "Used by") behind a
-    disclosure. Every value from the document is HTML-escaped.
+    disclosure. The area, the workstation and each hazard link to their tag
+    pages (``tag_page``). Every value from the document is HTML-escaped.
     """
     labels = LABELS.get(lang, LABELS["en"])
     status = doc.status or ""
@@ -180,6 +188,13 @@ def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | N
         return (f'<a href="{_esc(page_url(doc, target))}" title="{_esc(target.title)}">'
                 f"{_esc(value)}</a>")
 
+    def tag(facet: str, value: str, shown: str | None = None) -> str:
+        found = tag_page(facet, value) if tag_page is not None else None
+        if found is None:
+            return _esc(shown or value)
+        url = relative_url(doc.relpath, page_dir(found[0]))
+        return f'<a href="{_esc(url)}" rel="tag">{_esc(shown or value)}</a>'
+
     out: list[str] = []
     if status in ("draft", "superseded", "withdrawn"):
         successor = doc.meta.get("superseded_by")
@@ -189,8 +204,7 @@ def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | N
 
     status_text = STATUS_ZH.get(status, status) if lang == "zh" else status
     type_text = labels.get(f"{doc.type}_t", doc.type or "")
-    area = doc.relpath.split("/")[-2] if doc.relpath.count("/") >= 2 else ""
-    filters = [("type", type_text), ("area", area), ("language", lang)]
+    filters = [("type", type_text), ("area", doc.area or ""), ("language", lang)]
     filter_tags = "".join(f'<span data-pagefind-filter="{_esc(k)}:{_esc(_filter_value(v))}">'
                           "</span>" for k, v in filters if _filter_value(v))
     # The id and type as data of the search result (the search box ranks a
@@ -207,7 +221,7 @@ def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | N
         f'<span class="skb-type" data-pagefind-ignore>{_esc(type_text)}</span>'
         f"{filter_tags}</div>")
 
-    safety = _safety_summary(doc, labels)
+    safety = _safety_summary(doc, labels, tag)
     if safety:
         out.append(safety)
 
@@ -226,9 +240,18 @@ def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | N
                f'data-pagefind-ignore>\n{cells}\n</dl>')
 
     more: list[tuple[str, str]] = [("type", _esc(type_text))]
+    if doc.area:
+        more.append(("area", tag("area", doc.area, area_title(doc.area))))
     for key in ("approved_by", "mode", "workstation"):
-        if doc.meta.get(key) not in (None, ""):
-            more.append((key, _esc(doc.meta[key])))
+        value = doc.meta.get(key)
+        if value not in (None, ""):
+            linked = key == "workstation" and isinstance(value, str)
+            more.append((key, tag(key, value) if linked else _esc(value)))
+    hazards = doc.meta.get("hazards")
+    if doc.type == "procedure" and isinstance(hazards, list) and hazards:
+        # (Actions and checklists show them at the top, with icons.)
+        more.append(("hazards", ", ".join(tag("hazard", v) for v in hazards
+                                           if isinstance(v, str))))
     for key in ("procedure", "superseded_by"):
         if doc.meta.get(key):
             more.append((key, ref(doc.meta[key])))
@@ -251,7 +274,8 @@ def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | N
     return "\n".join(out) + "\n"
 
 
-def _safety_summary(doc: Document, labels: dict[str, str]) -> str:
+def _safety_summary(doc: Document, labels: dict[str, str],
+                    tag: Callable[[str, str], str]) -> str:
     """Hazards and PPE with icons (actions, checklists); on procedures, one
     link to the Emergency section."""
     if doc.type == "procedure":
@@ -266,7 +290,8 @@ def _safety_summary(doc: Document, labels: dict[str, str]) -> str:
         values = doc.meta.get(kind)
         if not isinstance(values, list) or not values:
             continue
-        items = "".join(f'<li>{icon_svg(_icon_for(kind, str(v)))}<span>{_esc(v)}</span></li>'
+        items = "".join(f'<li>{icon_svg(_icon_for(kind, v))}<span>'
+                        f'{tag("hazard", v) if kind == "hazards" else _esc(v)}</span></li>'
                         for v in values if isinstance(v, str))
         rows.append(f'<div class="skb-safety-row skb-safety-{kind}">'
                     f'<span class="skb-safety-label">{_esc(labels[kind])}</span>'

@@ -9,13 +9,14 @@ are published with directory URLs (``procedures/a/x.md`` at
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from .current import is_archived, is_current, is_draft, is_published
+from .current import is_archived, is_current, is_draft, is_listed, is_published
 from .history import (
     History,
     atom_feed,
@@ -26,10 +27,10 @@ from .history import (
 )
 from .links import page_dir, relative_url
 from .linter import default_today
+from .listing import REGISTER_COLUMNS, document_table, esc
 from .markdown import escape_text
 from .model import Document, KnowledgeBase
 from .pdf import sheet_href
-from .register import register_rows
 from .render import (
     RenderedPage,
     document_html,
@@ -39,6 +40,7 @@ from .render import (
     used_by_map,
 )
 from .sanitize import escape
+from .tags import TagIndex
 
 #: Under "For authors" in the navigation (the folder names the section).
 RULES_PAGE = "for-authors/rules.md"
@@ -81,6 +83,9 @@ class SitePage:
     boost: float = 1.0
     #: Language of the page (``<html lang>``).
     lang: str = "en"
+    #: Parts of the theme's layout the page leaves out (``toc``: the table of
+    #: contents beside a wide table).
+    hide: tuple[str, ...] = ()
 
     @property
     def search_keys(self) -> list[str]:
@@ -100,11 +105,12 @@ def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
                   drafts: bool = False,
                   used_by: dict[str, list[Document]] | None = None,
                   history: History | None = None, repo_url: str = "",
-                  sheets: bool = True) -> SitePage:
+                  sheets: bool = True, tags: TagIndex | None = None) -> SitePage:
     """The page of one document; rendered only when asked (a preview that
     rebuilds one changed page renders one page). ``sheets``: the site
-    publishes the printed sheets (a live preview does not)."""
-    current = is_current(doc) or (drafts and is_draft(doc))
+    publishes the printed sheets (a live preview does not); ``tags``: its
+    header links to the tag pages."""
+    current = is_listed(doc, drafts)
     # The id leads the title in the navigation and the browser tab.
     title = f"{doc.id} {doc.title}" if doc.id else doc.title
     if is_draft(doc):
@@ -113,7 +119,8 @@ def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
 
     def header() -> str:
         users = [d for d in (used_by or {}).get(doc.id or "", []) if is_published(d, drafts)]
-        out = header_block(doc, lang, by_id.get, used_by=users)
+        out = header_block(doc, lang, by_id.get, used_by=users,
+                           tag_page=tags.page if tags is not None else None)
         if history is not None:
             revisions = history.get(doc.relpath, [])
             out += recent_marker_html(revisions, default_today(), RECENT_DAYS, lang)
@@ -176,6 +183,15 @@ def _generated(kb: KnowledgeBase, uri: str, title: str, text: str,
                     lang=kb.config.lang)
 
 
+def _html_page(kb: KnowledgeBase, uri: str, title: str, body: Callable[[], str],
+               listed: bool = True, searchable: bool = True) -> SitePage:
+    """A generated page whose body the core writes as escaped HTML."""
+    # No table of contents (the pages have no sections): the table gets its width.
+    return SitePage(uri, lambda: RenderedPage(body(), []), title, None, listed=listed,
+                    searchable=searchable, boost=LIST_BOOST, lang=kb.config.lang,
+                    hide=("toc",))
+
+
 def _link(page_uri: str, target: str) -> str:
     """Relative URL from a generated page to a document's page (generated
     pages are rendered by the core, so links are written as URLs)."""
@@ -183,20 +199,35 @@ def _link(page_uri: str, target: str) -> str:
     return quote(relative_url(page_uri, page_dir(target)))
 
 
-def _register_page(kb: KnowledgeBase, drafts: bool) -> str:
-    wanted = {d.relpath for d in kb.documents if is_current(d) or (drafts and is_draft(d))}
-    rows = [row for row in register_rows(kb, everything=True) if row["path"] in wanted]
-    lines = ["# Document register", "",
-             "Every document in force, by id. Superseded and withdrawn "
-             f"documents are in the [archive]({posixpath.basename(ARCHIVE_PAGE)}).", "",
-             "| Id | Title | Type | Rev. | Status | Owner | Effective | Review due |",
-             "|---|---|---|---|---|---|---|---|"]
-    for row in rows:
-        cells = [f"[{escape_text(row['id'])}]({_link(REGISTER_PAGE, row['path'])})"]
-        cells += [escape_text(row[c]) for c in ("title", "type", "revision", "status", "owner",
-                                            "effective", "review_due")]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+REGISTER_WORDS = {
+    "en": {"title": "Document register",
+           "intro": "Every document in force, by id (select a column heading to sort). "
+                    "Superseded and withdrawn documents are in the {archive}. By {tags}.",
+           "archive": "archive", "and": " and "},
+    "zh": {"title": "文件清单",
+           "intro": "全部现行文件，按编号排列（点击列标题排序）。已替代和已废止的文件见{archive}。"
+                    "另可按{tags}查看。",
+           "archive": "存档", "and": "、"},
+}
+
+
+def _register_html(kb: KnowledgeBase, drafts: bool, tags: TagIndex) -> str:
+    """The register page: every listed document in one sortable table, with
+    links to the archive and the tag indexes. Written as escaped HTML (see
+    :mod:`safetykb.listing`)."""
+    lang = kb.config.lang
+    words = REGISTER_WORDS.get(lang, REGISTER_WORDS["en"])
+    docs = [d for d in kb.documents if d.fm_ok and d.id and is_listed(d, drafts)]
+
+    def link(uri: str, text: str) -> str:
+        return f'<a href="{esc(relative_url(REGISTER_PAGE, page_dir(uri)))}">{esc(text)}</a>'
+
+    facets = [link(uri, title.lower() if lang == "en" else title)
+              for uri, title in tags.indexes(lang)]
+    intro = esc(words["intro"]).replace("{archive}", link(ARCHIVE_PAGE, words["archive"]))
+    intro = intro.replace("{tags}", words["and"].join(facets))
+    return (f"<h1>{esc(words['title'])}</h1>\n<p>{intro}</p>\n"
+            + document_table(REGISTER_PAGE, docs, REGISTER_COLUMNS, lang))
 
 
 def _archive_page(kb: KnowledgeBase) -> str:
@@ -234,7 +265,8 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
     by_id = kb.by_id()
     used_by = used_by_map(kb)
     history = kb_history(kb.root, kb.config.content_dirs)
-    pages = [document_page(doc, kb, by_id, drafts, used_by, history, repo_url, sheets)
+    tags = TagIndex(kb.documents, lambda d: is_listed(d, drafts))
+    pages = [document_page(doc, kb, by_id, drafts, used_by, history, repo_url, sheets, tags)
              for doc in kb.documents if doc.fm_ok and is_published(doc, drafts)]
     in_force = {d.relpath for d in kb.documents if is_current(d)}
     changes = what_changed_markdown(history, RECENT_LIMIT, kb.config.lang,
@@ -242,8 +274,14 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
                                     only=in_force)
     pages.append(_generated(kb, WHAT_CHANGED_PAGE, "What changed", changes))
     pages.append(_generated(kb, RULES_PAGE, "Rule reference", rules_reference_markdown()))
-    pages.append(_generated(kb, REGISTER_PAGE, "Document register",
-                            _register_page(kb, drafts)))
+    register = REGISTER_WORDS.get(kb.config.lang, REGISTER_WORDS["en"])["title"]
+    pages.append(_html_page(kb, REGISTER_PAGE, register,
+                            functools.partial(_register_html, kb, drafts, tags)))
+    # Tag pages: the facet indexes in the navigation (under Reference), each
+    # value's page out of it; lists of ids, kept out of the search.
+    for uri, title, body in tags.pages(kb.config.lang):
+        pages.append(_html_page(kb, uri, title, body, listed=uri in tags.index_uris,
+                                searchable=False))
     pages.append(_generated(kb, ARCHIVE_PAGE, "Archive", _archive_page(kb), searchable=False))
     return pages
 

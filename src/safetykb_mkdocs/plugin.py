@@ -203,6 +203,8 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         # Set as data after MkDocs read the (empty) source: nothing a document
         # writes can switch search exclusion off or change the title.
         page.meta = {"title": html.escape(ours.title)}
+        if ours.hide:
+            page.meta["hide"] = list(ours.hide)
         if ours.searchable:
             page.meta["search"] = {"boost": ours.boost}
             if ours.search_keys:

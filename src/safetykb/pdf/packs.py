@@ -31,8 +31,7 @@ def pack_key(doc: Document, kind: str) -> str | None:
     if kind == "workstation":
         value = doc.meta.get("workstation")
         return content.plain(str(value)) if value not in (None, "") else None
-    parts = doc.relpath.split("/")
-    return parts[1] if len(parts) > 2 else parts[0].removesuffix(".md")
+    return doc.area or doc.relpath.split("/")[0].removesuffix(".md")
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")

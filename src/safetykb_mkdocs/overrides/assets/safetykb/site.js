@@ -447,7 +447,8 @@
       button.className = "skb-sort";
       while (th.firstChild) button.appendChild(th.firstChild);
       th.appendChild(button);
-      th.setAttribute("aria-sort", "none");
+      // A table written sorted says so (aria-sort="ascending" on its column).
+      if (!th.hasAttribute("aria-sort")) th.setAttribute("aria-sort", "none");
       button.addEventListener("click", function () {
         var up = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(head.cells, function (o) { o.setAttribute("aria-sort", "none"); });
