@@ -122,6 +122,14 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         config.extra["safetykb_search"] = config.extra.get(
             "safetykb_search", "offline" if os.environ.get(OFFLINE_ENV)
             else "lunr" if self.preview else "pagefind")
+        if config.extra["safetykb_search"] == "pagefind":
+            # Pagefind serves the search: Material's lunr index (built from every
+            # page, 4.6 MB at 1000 documents) would never be read. The theme
+            # layer's partials/header.html still shows the search box.
+            for name in ("material/search", "search"):
+                search = config.plugins.get(name)
+                if search is not None and hasattr(search.config, "enabled"):
+                    search.config.enabled = False
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
