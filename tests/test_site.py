@@ -95,3 +95,14 @@ def test_front_matter_schema_and_feed_are_published(site: Path) -> None:
     import xml.etree.ElementTree as ET
 
     assert ET.fromstring((site / "feed.xml").read_bytes()).tag.endswith("feed")
+
+
+def test_pagefind_site_has_no_lunr_index_but_a_search_box(site: Path) -> None:
+    # Pagefind serves the search: Material's lunr index is not built (it would
+    # never be read), yet every page keeps the search box in its header.
+    assert not (site / "search" / "search_index.json").exists()
+    for uri in ("", "procedures/hidden-danger/proc-hd-001", "reference/register"):
+        html = page(site, uri)
+        header = html[html.index('<header class="md-header'):html.index("</header>")]
+        assert 'class="md-header__button md-icon" for="__search"' in header, uri
+        assert 'id="skb-search-input"' in header and "data-skb-search=" in header, uri

@@ -442,10 +442,18 @@ def discover(root: Path, config: Config, paths: Iterable[Path] | None = None) ->
 PARALLEL_THRESHOLD = 200
 
 
-def _jobs(count: int) -> int:
-    wanted = os.environ.get("SAFETYKB_JOBS", "")
+#: Environment: how many worker processes at the most (1: stay in one process).
+JOBS_ENV = "SAFETYKB_JOBS"
+
+
+def worker_count(count: int, threshold: int = PARALLEL_THRESHOLD) -> int:
+    """How many forked worker processes to share ``count`` independent tasks
+    among: the CPU count (at most 8, or ``$SAFETYKB_JOBS``), 1 below
+    ``threshold`` tasks (starting workers would cost more than it saves) or
+    where ``fork`` does not exist."""
+    wanted = os.environ.get(JOBS_ENV, "")
     jobs = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
-    if count < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    if count < threshold or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return min(jobs, 8)
 
@@ -507,7 +515,7 @@ def load_documents(paths: list[Path], root: Path, config: Config,
 
 def _load_documents_now(paths: list[Path], root: Path, config: Config,
                         progress: Progress | None, prepare: Prepare | None) -> list[Document]:
-    jobs = _jobs(len(paths))
+    jobs = worker_count(len(paths))
     size = max(1, -(-len(paths) // (jobs * 8)))
     chunks = [(paths[i:i + size], root, config, prepare) for i in range(0, len(paths), size)]
     docs: list[Document] = []

@@ -47,12 +47,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from safetykb.config import CONFIG_NAME, ConfigError
-from safetykb.crosscheck import mismatch
 from safetykb.links import attachments, page_dir
 from safetykb.linter import check_paths
 from safetykb.model import KnowledgeBase
 from safetykb.pdf import FontError, git_commit, start_publishing
 from safetykb.permalinks import permalink_pages
+from safetykb.prerender import PendingPages, PrerenderError, start_prerender
 from safetykb.schema import schema_text
 from safetykb.search import SearchIndexError, archived_records, build_index
 from safetykb.site import FEED, SitePage, feed, site_pages
@@ -84,6 +84,9 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         # The generated files (permanent addresses, schema, feed) as last
         # written, for the live preview's rebuilds.
         self.written: dict[str, str] = {}
+        self.rendered: PendingPages | None = None
+        # Header blocks of pages between on_page_content and on_post_page.
+        self.headers: dict[str, str] = {}
         # Where the header block goes; unknown to any document.
         self.marker = f"<!--safetykb-header-{secrets.token_hex(12)}-->"
 
@@ -127,6 +130,14 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         config.extra["safetykb_search"] = config.extra.get(
             "safetykb_search", "offline" if os.environ.get(OFFLINE_ENV)
             else "lunr" if self.preview else "pagefind")
+        if config.extra["safetykb_search"] == "pagefind":
+            # Pagefind serves the search: Material's lunr index (built from every
+            # page, 4.6 MB at 1000 documents) would never be read. The theme
+            # layer's partials/header.html still shows the search box.
+            for name in ("material/search", "search"):
+                search = config.plugins.get(name)
+                if search is not None and hasattr(search.config, "enabled"):
+                    search.config.enabled = False
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -168,6 +179,12 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
                                                commit=git_commit(self.root))
             except (FontError, ConfigError) as exc:
                 raise PluginError(f"safetykb: printed sheets: {exc}") from None
+        # Bodies and header blocks, rendered by forked workers while MkDocs
+        # reads files and builds the navigation (after the sheets' fork: no
+        # process is forked from one that holds worker pipes it would copy).
+        # The live preview renders the pages it rebuilds, one at a time.
+        self.rendered = start_prerender(list(self.pages.values()), self.kb,
+                                        jobs=1 if self.preview else None)
         return files
 
     def _generated(self, config: MkDocsConfig, relpath: str, text: str) -> File:
@@ -218,18 +235,21 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         ours = self.pages.get(page.file.src_uri)
         if ours is None:
             return html_text
-        rendered = ours.render()
+        assert self.rendered is not None
+        try:
+            done = self.rendered.get(ours.uri)
+        except PrerenderError as exc:
+            raise PluginError(f"safetykb: {exc}") from None
+        rendered = done.rendered
         where = ours.edit_path or ours.uri
         if rendered.removed:
             raise PluginError(f"safetykb: {where}: the published page would lose content to "
                               f"the HTML sanitiser ({'; '.join(rendered.removed)}); remove it "
                               "from the document (HT001 lists what is allowed)")
-        if ours.doc_id is not None and self.kb is not None:
-            doc = self.kb.by_path().get(ours.uri)
-            problem = mismatch(doc, rendered.html) if doc is not None else None
-            if problem:
-                raise PluginError(f"safetykb: {where}: the published page differs from the "
-                                  f"checked document: {problem}")
+        if done.mismatch:
+            raise PluginError(f"safetykb: {where}: the published page differs from the "
+                              f"checked document: {done.mismatch}")
+        self.headers[ours.uri] = done.header
         page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
         # What MkDocs checks links to anchors against (validation.anchors).
         page.present_anchor_ids = {html.unescape(m) for m in _ID_ATTR.findall(rendered.html)}
@@ -252,9 +272,16 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         if output.count(self.marker) != 1:
             raise PluginError(f"safetykb: {ours.uri}: the header block has no unique place "
                               "in the page")
-        return output.replace(self.marker, ours.header(), 1)
+        return output.replace(self.marker, self.headers.pop(ours.uri, ""), 1)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.rendered is not None:
+            self.rendered.close()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.rendered is not None:
+            self.rendered.close()
+            self.rendered = None
         if self.sheets is not None:
             try:
                 self.sheets.wait()

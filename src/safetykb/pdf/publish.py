@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from ..config import ConfigError
 from ..current import is_current
+from ..loader import worker_count
 from ..model import Document, KnowledgeBase
 from .fonts import FontError
 from .layout import PrintSettings, Sheet, layout_sheet
@@ -102,14 +102,6 @@ def _write_chunk(indices: list[int]) -> None:
         write_sheet(doc, kb, out / PRINT_DIR / f"{doc.id}.pdf", commit, site_url, settings)
 
 
-def _jobs(count: int) -> int:
-    wanted = os.environ.get("SAFETYKB_JOBS", "")
-    jobs = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
-    if count < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return min(jobs, 8)
-
-
 def publish_sheets(kb: KnowledgeBase, out_dir: Path, *, commit: str | None,
                    site_url: str | None = None) -> dict[str, str]:
     """Write ``print/<ID>.pdf`` under ``out_dir`` for every approved checklist
@@ -126,7 +118,7 @@ def publish_sheets(kb: KnowledgeBase, out_dir: Path, *, commit: str | None,
     url = kb.config.site_url if site_url is None else site_url
     if docs and not url:
         log.warning(NO_SITE_URL)
-    jobs = _jobs(len(docs))
+    jobs = worker_count(len(docs), PARALLEL_THRESHOLD)
     if jobs == 1:
         for doc in docs:
             write_sheet(doc, kb, out_dir / PRINT_DIR / f"{doc.id}.pdf", commit, url, settings)
