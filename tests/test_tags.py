@@ -239,4 +239,4 @@ def test_the_register_lists_documents_in_force_with_dates(site: Path) -> None:
     assert re.search(r'<th scope="col" class="skb-col-id" aria-sort="ascending">Id</th>', text)
     assert 'class="skb-col-effective" data-label="Effective">2026-03-01</td>' in text
     assert 'class="skb-col-title" data-label="Title" lang="zh">冲压二线班前检查</td>' in text
-    assert {"areas", "workstations", "hazards", "archive"} <= {t for _, _, t in page.links}
+    assert {"area", "workstation", "hazard", "archive"} <= {t for _, _, t in page.links}

@@ -202,12 +202,13 @@ def _link(page_uri: str, target: str) -> str:
 REGISTER_WORDS = {
     "en": {"title": "Document register",
            "intro": "Every document in force, by id (select a column heading to sort). "
-                    "Superseded and withdrawn documents are in the {archive}. By {tags}.",
-           "archive": "archive", "and": " and "},
+                    "Superseded and withdrawn documents are in the {archive}. Also by "
+                    "{area}, {workstation} and {hazard}.",
+           "archive": "archive"},
     "zh": {"title": "文件清单",
            "intro": "全部现行文件，按编号排列（点击列标题排序）。已替代和已废止的文件见{archive}。"
-                    "另可按{tags}查看。",
-           "archive": "存档", "and": "、"},
+                    "另可按{area}、{workstation}、{hazard}查看。",
+           "archive": "存档"},
 }
 
 
@@ -222,10 +223,9 @@ def _register_html(kb: KnowledgeBase, drafts: bool, tags: TagIndex) -> str:
     def link(uri: str, text: str) -> str:
         return f'<a href="{esc(relative_url(REGISTER_PAGE, page_dir(uri)))}">{esc(text)}</a>'
 
-    facets = [link(uri, title.lower() if lang == "en" else title)
-              for uri, title in tags.indexes(lang)]
     intro = esc(words["intro"]).replace("{archive}", link(ARCHIVE_PAGE, words["archive"]))
-    intro = intro.replace("{tags}", words["and"].join(facets))
+    for facet, uri, name in tags.indexes(lang):
+        intro = intro.replace("{" + facet + "}", link(uri, name.lower()))
     return (f"<h1>{esc(words['title'])}</h1>\n<p>{intro}</p>\n"
             + document_table(REGISTER_PAGE, docs, REGISTER_COLUMNS, lang))
 

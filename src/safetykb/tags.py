@@ -172,10 +172,10 @@ class TagIndex:
     def index_uris(self) -> frozenset[str]:
         return frozenset(facet_uri(f) for f in FACETS)
 
-    def indexes(self, lang: str) -> list[tuple[str, str]]:
-        """(uri, title) of each facet's index page."""
+    def indexes(self, lang: str) -> list[tuple[str, str, str]]:
+        """(facet, index page URI, the facet's name) of each facet."""
         words = WORDS.get(lang, WORDS["en"])
-        return [(facet_uri(f), words[f"{f}_all"]) for f in FACETS]
+        return [(f, facet_uri(f), words[f]) for f in FACETS]
 
     def pages(self, lang: str) -> list[tuple[str, str, Callable[[], str]]]:
         """(uri, title, HTML body) of every tag page and facet index, the
