@@ -332,3 +332,24 @@ def test_background_publishing_reports_a_missing_font(kb_root: Path, tmp_path: P
     pending = start_publishing(load(kb_root), tmp_path, commit=None)
     with pytest.raises(FontError, match="fonts-wqy-microhei"):
         pending.wait()
+
+
+NEW_USER = FIXTURES / "pdf" / "new-user"
+
+
+def test_sheet_keeps_everything_before_the_first_pause_point() -> None:
+    """Lead-ins, plain bullets and ``###`` headings before the first ``##``
+    (and ``###`` headings inside a pause point) are printed, in order."""
+    kb = load(NEW_USER)
+    _, text = text_of(sheet_pdf(kb, "CL-GEN-001"))
+    flat = squash(text)
+    order = ["Machinery locked out during cleaning",
+             "Where the disconnect does not also disconnect the control circuit:",
+             "Electrical enclosures identified", "Plain note before the pauses",
+             "Isolation", "Isolator locked in the off position", "Before start",
+             "Guards closed", "Electrical", "Control circuit locked out"]
+    at = 0
+    for needle in order:
+        found = flat.find(squash(needle), at)
+        assert found >= 0, f"{needle!r} missing or out of order"
+        at = found + len(squash(needle))

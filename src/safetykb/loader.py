@@ -316,8 +316,7 @@ def parse_body(doc: Document) -> None:
             list_depth += 1
             if list_depth == 1:
                 block = ListBlock(ordered=t == "ordered_list_open", line=line_of(tok))
-                if section is not None:
-                    section.lists.append(block)
+                (section.lists if section is not None else doc.preamble_lists).append(block)
         elif t in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
             if list_depth == 0:

@@ -137,6 +137,9 @@ class Document:
     h1: list[tuple[str, int]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     preamble_items: list[Item] = field(default_factory=list)
+    #: Lists before the first ``##`` heading (their tick-box lines are also in
+    #: ``preamble_items``), so that a printed sheet shows their lead-ins and notes.
+    preamble_lists: list[ListBlock] = field(default_factory=list)
     html: list[HtmlFragment] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     #: Lines inside fenced or indented code blocks (shown literally, never as HTML).
