@@ -353,3 +353,25 @@ def test_sheet_keeps_everything_before_the_first_pause_point() -> None:
         found = flat.find(squash(needle), at)
         assert found >= 0, f"{needle!r} missing or out of order"
         at = found + len(squash(needle))
+
+
+def test_job_card_reads_key_points_and_hazards_on_indented_lines() -> None:
+    """``Key point:`` / ``Hazard:`` lines indented under a step (in its own
+    paragraph, bold or not, or as nested bullets) fill their columns."""
+    kb = load(NEW_USER)
+    sheet = layout_sheet(kb.by_id()["ACT-GEN-001"], kb.config, root=kb.root)
+    rows = [b for page in sheet.pages for b in page.blocks if b.kind == "step"]
+    columns = sorted({round(t.x) for t in rows[0].texts})
+    assert len(columns) == 4
+    cells = []
+    for block in rows:
+        cells.append([" ".join(t.text for t in sorted(block.texts, key=lambda t: -t.y)
+                               if round(t.x) == x) for x in columns])
+    assert [c[1:] for c in cells] == [
+        ["Stop the machine with the normal stop button.",
+         "wait until every moving part has come to rest.",
+         "parts running on after the stop."],
+        ["Fit your personal lock and tag.", "one lock per person working on the machine.",
+         "someone switching the isolator back on."],
+        ["Press the start button to test that the machine does not start.",
+         "return the button to off after the test.", "a wrong isolator switched off."]]

@@ -153,20 +153,28 @@ def steps(doc: Document, section_title: str | None) -> list[Step]:
         if not block.ordered:
             continue
         for entry in block.items:
-            step = Step(len(out) + 1, plain(entry.text), entry.line)
-            extra: list[str] = []
-            for child, _ in entry.children:
-                text = plain(child)
-                if _KEY_POINT.match(text):
-                    step.key_point = _join(step.key_point, _KEY_POINT.sub("", text))
-                elif _HAZARD.match(text):
-                    step.hazard = _join(step.hazard, _HAZARD.sub("", text))
-                elif text:
-                    extra.append(text)
-            if extra:
-                step.text = " ".join([step.text, *extra])
+            step = Step(len(out) + 1, "", entry.line)
+            # The step's own paragraph may carry its key point and hazard on
+            # indented lines of its own ("1. Stop.\n   Key point: ..."); nested
+            # bullets and paragraphs may too. A line that is neither
+            # continues what the line before it started.
+            for text in (entry.text, *(child for child, _ in entry.children)):
+                _read_labels(step, text.split("\n"))
             out.append(step)
     return out
+
+
+def _read_labels(step: Step, lines: list[str]) -> None:
+    """Add ``lines`` to ``step``: ``Key point:`` and ``Hazard:`` lines (and the
+    lines that continue them) to those columns, the rest to the step text."""
+    target = "text"
+    for raw in lines:
+        text = plain(raw)
+        if _KEY_POINT.match(text):
+            target, text = "key_point", _KEY_POINT.sub("", text)
+        elif _HAZARD.match(text):
+            target, text = "hazard", _HAZARD.sub("", text)
+        setattr(step, target, _join(getattr(step, target), text))
 
 
 def bullets(doc: Document, *titles: str) -> list[str]:
