@@ -325,7 +325,8 @@ def parse_body(doc: Document) -> None:
             in_item_first_para = True
             if list_depth == 1 and block is not None:
                 # Every entry counts, an empty one too: the page shows it.
-                entry = ListEntry(text="", line=line_of(tok))
+                entry = ListEntry(text="", line=line_of(tok),
+                                  number=int(tok.info) if tok.info.isdigit() else None)
                 block.items.append(entry)
         elif t == "inline":
             ln = line_of(tok)

@@ -63,11 +63,14 @@ class ListBlock:
 
 @dataclass
 class ListEntry:
-    """One list item: its own paragraph text and its nested bullet texts."""
+    """One list item: its own paragraph text and its nested bullet texts;
+    ``number`` is the number written in front of an ordered list item
+    (``7.`` or ``7)``), None in a bullet list."""
 
     text: str
     line: int
     children: list[tuple[str, int]] = field(default_factory=list)
+    number: int | None = None
 
 
 @dataclass

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Document
+from ._steps import steps_section
 from .base import Context, Finding
 
 ID = "ST002"
@@ -33,10 +34,7 @@ SCOPE = "document"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    if not doc.fm_ok or doc.type not in ("procedure", "action"):
-        return
-    name = ctx.config.steps_section(doc.type, ctx.lang(doc))
-    section = doc.section(name) if name else None
+    section = steps_section(doc, ctx)
     if section is None:
         return  # ST001 reports the missing section.
     bullets = [b for b in section.lists if not b.ordered]
