@@ -61,6 +61,13 @@ def test_pages_show_history_and_what_changed(tmp_path: Path) -> None:
     assert any(link is not None and link.get("href") ==
                "https://safety.example.com/procedures/general/proc-gen-001/" for link in links)
     assert 'type="application/atom+xml"' in page
+    # The sitemap has the address of safetykb.yml (mkdocs.yml from init sets
+    # none, and invents none).
+    assert not re.search(r"^site_url:", (kb / "mkdocs.yml").read_text("utf-8"), re.M)
+    sitemap = ET.fromstring((tmp_path / "site/sitemap.xml").read_bytes())
+    locs = [e.text or "" for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://safety.example.com/procedures/general/proc-gen-001/" in locs, locs
+    assert all(loc.startswith("https://safety.example.com/") for loc in locs), locs
 
 
 def test_outside_git_the_site_builds_with_a_note(tmp_path: Path) -> None:
@@ -77,3 +84,9 @@ def test_outside_git_the_site_builds_with_a_note(tmp_path: Path) -> None:
     page = (tmp_path / "site/procedures/general/proc-gen-001/index.html").read_text("utf-8")
     assert "skb-history-note" in page
     assert doc.is_file()
+    # No site_url anywhere (init writes it commented out): the feed and the
+    # sitemap are still well-formed, with no invented address in them.
+    for name in ("feed.xml", "sitemap.xml"):
+        data = (tmp_path / "site" / name).read_text("utf-8")
+        ET.fromstring(data.encode("utf-8"))
+        assert "127.0.0.1" not in data and "localhost" not in data, name

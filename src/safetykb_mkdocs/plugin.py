@@ -105,10 +105,17 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         log.info(f"{len(kb.documents)} documents checked in "
                  f"{time.perf_counter() - started:.2f} s")
         self.kb = kb
-        # One address of the site for sheets, permanent addresses, the feed and
-        # the print notice: safetykb.yml's site_url, else mkdocs.yml's.
-        if not kb.config.site_url and config.site_url:
+        # One address of the site for sheets, permanent addresses, the feed,
+        # the print notice and MkDocs' sitemap.xml and canonical links:
+        # safetykb.yml's site_url, else mkdocs.yml's. (`serve` keeps the
+        # address of the preview server that MkDocs set.)
+        if kb.config.site_url and not self.preview:
+            config.site_url = kb.config.site_url.rstrip("/") + "/"
+        elif config.site_url and not kb.config.site_url:
             kb.config.data["site_url"] = str(config.site_url)
+        elif not config.site_url:
+            log.info("site_url is not set (safetykb.yml or mkdocs.yml): sitemap.xml lists "
+                     "no pages, feed.xml has no links and printed sheets no QR code")
         drafts = True if self.preview else None
         self.pages = {page.uri: page for page in site_pages(
             kb, drafts=drafts, repo_url=config.repo_url or "", sheets=not self.preview)}
