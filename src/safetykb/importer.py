@@ -145,7 +145,7 @@ def _leads_in(lines: list[str], at: int, indent: str) -> bool:
         if not line.strip():
             continue
         nested = _BULLET.match(line) or _TASK.match(line)
-        return bool(nested) and len(nested.group(1)) > len(indent)
+        return nested is not None and len(nested.group(1)) > len(indent)
     return False
 
 
