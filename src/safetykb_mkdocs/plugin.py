@@ -30,6 +30,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import posixpath
 import re
 import secrets
 import sys
@@ -42,7 +43,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -55,7 +56,7 @@ from safetykb.pdf import FontError, git_commit, start_publishing
 from safetykb.permalinks import permalink_pages
 from safetykb.schema import schema_text
 from safetykb.search import SearchIndexError, archived_records, build_index
-from safetykb.site import FEED, SitePage, feed, site_pages
+from safetykb.site import FEED, SitePage, area_titles, feed, site_pages
 
 log = get_plugin_logger(__name__)
 
@@ -177,6 +178,8 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
             ours = self.pages.get(page.file.src_uri)
             if ours is not None:
                 page.title = html.escape(ours.title)
+        if self.kb is not None:
+            _name_sections(nav.items, area_titles(self.kb))
         return nav
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -278,6 +281,22 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         for path in self.watch:
             server.watch(str(path))
         return server
+
+
+def _name_sections(items: list[Any], titles: dict[str, str]) -> str | None:
+    """Give the navigation's folder sections the area names of ``titles``
+    (MkDocs writes folder ``hd`` as "Hd"); returns the folder of ``items``."""
+    folder: str | None = None
+    for item in items:
+        if isinstance(item, Section):
+            inner = _name_sections(item.children, titles)
+            if inner is not None:
+                if inner in titles:
+                    item.title = html.escape(titles[inner])
+                folder = folder or posixpath.dirname(inner)
+        elif isinstance(item, Page) and item.file is not None:
+            folder = folder or posixpath.dirname(item.file.src_uri)
+    return folder
 
 
 def _prune_sitemap(path: Path, hidden: set[str], site_url: str) -> None:
