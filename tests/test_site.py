@@ -110,7 +110,7 @@ def test_area_folders_are_named_in_the_navigation(tmp_path: Path) -> None:
                    capture_output=True)
     with (kb / "safetykb.yml").open("a", encoding="utf-8") as config:
         config.write("site:\n  drafts: true\nareas:\n  PRESS: 冲压车间\n")
-    sample = (kb / "procedures/general/proc-gen-001.md").read_text("utf-8")
+    sample = (kb / "procedures/gen/proc-gen-001.md").read_text("utf-8")
     for folder, doc_id in (("hd", "PROC-HD-001"), ("press", "PROC-PRESS-001"),
                            ("lockout", "PROC-LOTO-001")):
         (kb / "procedures" / folder).mkdir()

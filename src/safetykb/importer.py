@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .config import Config
 from .loader import load_kb
-from .scaffold import PREFIXES, InitError, next_id
+from .scaffold import PREFIXES, InitError, area_folder, next_id
 
 #: Characters Word and web pages leave behind that readers cannot see.
 _INVISIBLE = {"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u200b": "", "\u200c": "",
@@ -245,9 +245,9 @@ def import_files(root: Path, config: Config, sources: list[Path], doc_type: str,
         raise ImportFailed(f"--area {area!r}: expected 1 to 10 upper-case letters or digits, "
                            "starting with a letter, e.g. HD or PRESS")
     texts = [(source, read_text(source)) for source in sources]
-    existing = {d.id for d in load_kb(root, config).documents if d.id}
-    folder = {"procedure": f"procedures/{area.lower()}", "action": "procedures/actions",
-              "checklist": f"checklists/{area.lower()}"}[doc_type]
+    kb = load_kb(root, config)
+    existing = {d.id for d in kb.documents if d.id}
+    folder = area_folder(kb, doc_type, area)
     planned: list[tuple[Imported, str]] = []
     for source, text in texts:
         doc_id = next_id(existing, PREFIXES[doc_type], area)
