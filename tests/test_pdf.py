@@ -305,6 +305,9 @@ def test_cli_workstation_packs(kb_root: Path, tmp_path: Path) -> None:
     assert "CL-PRESS-101" in cover and "CL-PRESS-102" in cover
     assert "CL-TEAM-102" not in cover and "CL-TEAM-099" not in cover
     assert "Power press pre-shift check" in reader.pages[1].extract_text()
+    # A Chinese workstation keeps its name in the file name.
+    team = [p for p in packs if "冲压二线班组看板" in p.name]
+    assert len(team) == 1 and team[0].name.startswith("pack-workstation-"), packs
     result = run_cli("--root", str(kb_root), "-o", str(out), "--pack", "area")
     assert result.returncode == 0, result.stderr
     assert any("pack-area-press" in p.name for p in out.iterdir())
@@ -375,3 +378,14 @@ def test_job_card_reads_key_points_and_hazards_on_indented_lines() -> None:
          "someone switching the isolator back on."],
         ["Press the start button to test that the machine does not start.",
          "return the button to off after the test.", "a wrong isolator switched off."]]
+
+
+def test_pack_file_names_keep_chinese_and_never_collide() -> None:
+    from safetykb.pdf.packs import pack_filename
+
+    names = [pack_filename("area", key) for key in
+             ("冲压车间", "焊接车间", "Press line 2", "press-line-2", "../../etc", "。。")]
+    assert len(set(names)) == len(names)
+    assert "冲压车间" in names[0] and "焊接车间" in names[1]
+    assert all(re.fullmatch(r"pack-area-[\w-]+-[0-9a-f]{6}\.pdf", n) for n in names), names
+    assert names[4].startswith("pack-area-etc-") and names[5].startswith("pack-area-pack-")
