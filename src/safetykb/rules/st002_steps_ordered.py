@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from ..model import Document
 from ._steps import steps_section
+from ._text import shorten
 from .base import Context, Finding
 
 ID = "ST002"
@@ -39,8 +40,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         return  # ST001 reports the missing section.
     bullets = [b for b in section.lists if not b.ordered]
     if bullets:
-        yield Finding(bullets[0].line, f"steps in '## {section.title}' must be an ordered "
+        yield Finding(bullets[0].line, f"steps in '## {shorten(section.title)}' must be an ordered "
                                        "list (1. 2. 3.), not bullets")
     elif not section.lists:
-        yield Finding(section.line, f"'## {section.title}' has no ordered list of steps; "
+        yield Finding(section.line, f"'## {shorten(section.title)}' has no ordered list of steps; "
                                     "write the steps as 1. 2. 3.")
