@@ -66,10 +66,13 @@ def test_check_only_the_given_paths_but_sees_the_whole_kb(tmp_path: Path) -> Non
     result = run("check", "--root", kb, kb / "checklists")
     # The checklist's parent procedure lives elsewhere and must still resolve.
     assert result.returncode == 0, result.stdout
-    assert "1 document(s)" not in result.stderr
+    # The summary counts what was checked, out of the whole knowledge base.
+    assert "1 of 4 documents checked in" in result.stderr, result.stderr
     only_bad = run("check", "--root", kb, kb / "procedures/bad.md")
     assert only_bad.returncode == 1
     assert only_bad.stdout.startswith("procedures/bad.md:1:1: error FM001")
+    assert "1 of 4 documents checked in" in only_bad.stderr, only_bad.stderr
+    assert "4 document(s) checked in" in run("check", "--root", kb).stderr
 
 
 def test_bad_usage_and_bad_config_exit_2(kb_dir: Path) -> None:
