@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 import posixpath
 import re
@@ -86,6 +87,7 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.preview = command == "serve"
+        _quiet_jieba()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).parent
@@ -281,6 +283,18 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         for path in self.watch:
             server.watch(str(path))
         return server
+
+
+def _quiet_jieba() -> None:
+    """jieba (Chinese words for the search index, imported by Material's
+    search plugin) logs "Building prefix dict ..." and "Loading model cost
+    ..." at debug level to stderr on every build; only its warnings and
+    errors are worth a line."""
+    jieba = sys.modules.get("jieba")
+    if jieba is not None:
+        jieba.setLogLevel(logging.WARNING)
+    else:  # not imported yet: the level holds as long as jieba keeps its logger
+        logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
 def _name_sections(items: list[Any], titles: dict[str, str]) -> str | None:
