@@ -113,7 +113,7 @@ def _publishing(root: Path, known: set[str]) -> bool:
 
 def _documents_in(pages: frozenset[str], ids: list[str]) -> frozenset[str]:
     """Which of the documents ``ids`` a site publishes (each has its page)."""
-    return frozenset(i for i in ids if f"procedures/general/{i.lower()}/index.html" in pages)
+    return frozenset(i for i in ids if f"procedures/gen/{i.lower()}/index.html" in pages)
 
 
 def _without(pages: frozenset[str], ids: list[str]) -> frozenset[str]:
@@ -135,19 +135,19 @@ def test_killed_at_random_points_the_site_is_always_complete(tmp_path: Path) -> 
     for doc in root.glob("*/*/*.md"):  # init writes drafts, which are not published
         doc.write_text(doc.read_text("utf-8").replace("status: draft", "status: approved", 1),
                        "utf-8")
-    template = (root / "procedures/general/proc-gen-001.md").read_text("utf-8")
+    template = (root / "procedures/gen/proc-gen-001.md").read_text("utf-8")
     started = time.monotonic()
     subprocess.run([*cli, "build", "--root", str(root)], check=True, capture_output=True)
     duration = time.monotonic() - started
     site = root / "site"
     added: list[str] = []
     base = _pages(site)
-    assert "procedures/general/proc-gen-001/index.html" in base
+    assert "procedures/gen/proc-gen-001/index.html" in base
     published: frozenset[str] = frozenset()
     rng = random.Random(14)
     for attempt in range(8):
         doc_id = f"PROC-GEN-{101 + attempt}"
-        (root / f"procedures/general/{doc_id.lower()}.md").write_text(
+        (root / f"procedures/gen/{doc_id.lower()}.md").write_text(
             template.replace("id: PROC-GEN-001", f"id: {doc_id}", 1), "utf-8")
         added.append(doc_id)
         known = set(os.listdir(root))

@@ -87,7 +87,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
     result = run("build", "--root", root)
     assert result.returncode == 0, result.stderr
     complete = files(root / "site")
-    assert "procedures/general/proc-gen-001/index.html" in complete
+    assert "procedures/gen/proc-gen-001/index.html" in complete
     return root, complete
 
 
@@ -186,7 +186,7 @@ def test_failing_build_after_a_build_killed_between_the_old_renames_restores_the
 
 @pytest.mark.parametrize("site_dir, what", [
     ("procedures", "content folder 'procedures'"),
-    ("procedures/general", "content folder 'procedures'"),
+    ("procedures/gen", "content folder 'procedures'"),
     ("checklists", "content folder 'checklists'"),
     ("docs", "docs_dir 'docs'"),
     ("docs/assets", "docs_dir 'docs'"),
@@ -424,11 +424,11 @@ def test_killing_the_build_kills_the_generator(built: tuple[Path, set[str]], tmp
 
 
 def test_register_csv_escapes_formulas(kb: Path) -> None:
-    doc = kb / "procedures/general/proc-gen-001.md"
+    doc = kb / "procedures/gen/proc-gen-001.md"
     set_field(doc, "title", '"=HYPERLINK(\\"http://evil.example\\",\\"Click\\")"')
     set_field(doc, "owner", '"+1+cmd|\' /C calc\'!A0"')
     set_field(doc, "approved_by", '"@SUM(1+1)"')
-    set_field(kb / "checklists/general/cl-gen-001.md", "title", '"-2+3"')
+    set_field(kb / "checklists/gen/cl-gen-001.md", "title", '"-2+3"')
     other = kb / "procedures/actions/act-gen-001.md"
     set_field(other, "owner", '"\\tTabbed"')
     set_field(other, "approved_by", '"\\rReturned"')

@@ -123,7 +123,7 @@ def test_remark_reports_a_bad_front_matter(tmp_path: Path) -> None:
     clean = subprocess.run(remark, cwd=root, capture_output=True, text=True, timeout=120,
                            check=False)
     assert clean.returncode == 0, clean.stderr
-    doc = root / "procedures/general/proc-gen-001.md"
+    doc = root / "procedures/gen/proc-gen-001.md"
     doc.write_text(doc.read_text("utf-8").replace("revision: 1", "revision: 0", 1), "utf-8")
     bad = subprocess.run(remark, cwd=root, capture_output=True, text=True, timeout=120,
                          check=False)

@@ -33,7 +33,7 @@ def test_pages_show_history_and_what_changed(tmp_path: Path) -> None:
             path.write_text(path.read_text("utf-8").replace("status: draft", "status: approved"),
                             "utf-8")
     _commit(kb, "First approved revision", "2026-10-01T09:00:00+00:00")
-    doc = kb / "procedures/general/proc-gen-001.md"
+    doc = kb / "procedures/gen/proc-gen-001.md"
     text = doc.read_text("utf-8")
     text = re.sub(r"^revision: 1$", "revision: 2", text, flags=re.M)
     text = re.sub(r"^(effective: ).*$", r"\g<1>2026-11-20", text, flags=re.M)
@@ -43,7 +43,7 @@ def test_pages_show_history_and_what_changed(tmp_path: Path) -> None:
 
     result = build_kb(kb, tmp_path / "site", TODAY)
     assert result.returncode == 0, result.stderr
-    page = (tmp_path / "site/procedures/general/proc-gen-001/index.html").read_text("utf-8")
+    page = (tmp_path / "site/procedures/gen/proc-gen-001/index.html").read_text("utf-8")
     history = re.search(r'<details class="skb-history">.*?</details>', page, re.S)
     assert history, "no history on the page"
     rows = re.findall(r"<tr>.*?</tr>", history.group(0), re.S)
@@ -59,21 +59,34 @@ def test_pages_show_history_and_what_changed(tmp_path: Path) -> None:
     assert any(t and t.startswith("PROC-GEN-001 rev. 2") for t in titles), titles
     links = [e.find("a:link", ns) for e in feed.findall("a:entry", ns)]
     assert any(link is not None and link.get("href") ==
-               "https://safety.example.com/procedures/general/proc-gen-001/" for link in links)
+               "https://safety.example.com/procedures/gen/proc-gen-001/" for link in links)
     assert 'type="application/atom+xml"' in page
+    # The sitemap has the address of safetykb.yml (mkdocs.yml from init sets
+    # none, and invents none).
+    assert not re.search(r"^site_url:", (kb / "mkdocs.yml").read_text("utf-8"), re.M)
+    sitemap = ET.fromstring((tmp_path / "site/sitemap.xml").read_bytes())
+    locs = [e.text or "" for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://safety.example.com/procedures/gen/proc-gen-001/" in locs, locs
+    assert all(loc.startswith("https://safety.example.com/") for loc in locs), locs
 
 
 def test_outside_git_the_site_builds_with_a_note(tmp_path: Path) -> None:
     kb = tmp_path / "kb"
     subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(kb)], check=True,
                    capture_output=True)
-    doc = kb / "procedures/general/proc-gen-001.md"
+    doc = kb / "procedures/gen/proc-gen-001.md"
     for path in kb.rglob("*.md"):
         if "docs" not in path.parts and ".github" not in path.parts:
             path.write_text(path.read_text("utf-8").replace("status: draft", "status: approved"),
                             "utf-8")
     result = build_kb(kb, tmp_path / "site", TODAY)
     assert result.returncode == 0, result.stderr
-    page = (tmp_path / "site/procedures/general/proc-gen-001/index.html").read_text("utf-8")
+    page = (tmp_path / "site/procedures/gen/proc-gen-001/index.html").read_text("utf-8")
     assert "skb-history-note" in page
     assert doc.is_file()
+    # No site_url anywhere (init writes it commented out): the feed and the
+    # sitemap are still well-formed, with no invented address in them.
+    for name in ("feed.xml", "sitemap.xml"):
+        data = (tmp_path / "site" / name).read_text("utf-8")
+        ET.fromstring(data.encode("utf-8"))
+        assert "127.0.0.1" not in data and "localhost" not in data, name

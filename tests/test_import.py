@@ -22,6 +22,8 @@ CORPUS = sorted(p for p in CORPORA.rglob("*.md") if p.name != "README.md") \
 PROBLEM = re.compile(r"^[^:]+\.md:\d+:\d+: (error|warning) [A-Z]+\d{3} .+$")
 ITEM_SOURCE = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+\S"
                          r"|^\s*[（(][一二三四五六七八九十]+[）)]")
+TASK_SOURCE = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s")
+CLAUSE_SOURCE = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -77,7 +79,14 @@ def test_every_corpus_document_imports(source: Path, kb: Path, tmp_path: Path) -
     h1 = re.search(r"^# (.+)$", content, re.M)
     assert h1 is not None and doc.title == h1.group(1).strip()
     if doc.type == "checklist":
-        wanted = sum(bool(ITEM_SOURCE.match(line)) for line in content.splitlines())
+        lines = content.splitlines()
+        # Tick boxes in the source: only they (and legal clauses) are items,
+        # plain bullets are statements. Without: every list line is one.
+        if any(TASK_SOURCE.match(line) for line in lines):
+            wanted = sum(bool(TASK_SOURCE.match(line) or CLAUSE_SOURCE.match(line))
+                         for line in lines)
+        else:
+            wanted = sum(bool(ITEM_SOURCE.match(line)) for line in lines)
         assert len(doc.items) == wanted
         if any("\u4e00" <= c <= "\u9fff" for c in doc.title):
             assert doc.lang == "zh"
@@ -178,3 +187,62 @@ def test_bad_input_is_a_message_and_writes_nothing(kb: Path, tmp_path: Path) -> 
     binary.write_bytes(b"\x00\x01PNG")
     result = run("import", str(binary), "--type", "checklist", "--root", str(kb))
     assert result.returncode == 2 and "binary" in result.stderr
+
+
+def test_plain_bullets_stay_bullets_beside_tick_boxes(kb: Path, tmp_path: Path) -> None:
+    """A source that has tick boxes keeps its plain bullets (hazard
+    statements, notes) as bullets; a bullet that introduces nested checks
+    stays a lead-in, also in a source without tick boxes."""
+    card = tmp_path / "generator.md"
+    card.write_text("# Portable generators\n\n## Major causes of injuries\n\n"
+                    "- Shocks from improper use.\n- Carbon monoxide from the exhaust.\n\n"
+                    "## Safe work practices\n\n- [ ] Keep the generator dry.\n"
+                    "- [ ] Shut it down before refuelling.\n", "utf-8")
+    loto = tmp_path / "loto.md"
+    loto.write_text("# Lockout\n\n## Checks\n\n- Machinery locked out?\n"
+                    "- Where the disconnect does not also disconnect the control circuit:\n"
+                    "    - Enclosures identified?\n    - Control circuit locked out?\n",
+                    "utf-8")
+    result = run("import", str(card), str(loto), "--type", "checklist", "--area", "GEN",
+                 "--root", str(kb))
+    assert "Traceback" not in result.stderr
+    written = imported_docs(kb, result.stdout)
+    text = written["generator.md"].read_text("utf-8")
+    assert "- Shocks from improper use.\n- Carbon monoxide from the exhaust.\n" in text
+    assert "- [ ] Keep the generator dry.\n- [ ] Shut it down before refuelling.\n" in text
+    text = written["loto.md"].read_text("utf-8")
+    assert ("- [ ] Machinery locked out?\n"
+            "- Where the disconnect does not also disconnect the control circuit:\n"
+            "    - [ ] Enclosures identified?\n    - [ ] Control circuit locked out?\n") in text
+
+
+def test_a_rule_under_a_paragraph_stays_a_rule(kb: Path, tmp_path: Path) -> None:
+    """``---`` under a paragraph (a setext underline to Markdown) becomes a
+    thematic break, not a heading made of the paragraph; a heading
+    underlined about as long as its text stays a heading."""
+    source = tmp_path / "hot-work.md"
+    source.write_text("# Hot work\n\nSOURCE: the site's permit rules.\nLICENSE: internal.\n"
+                      "---\n\nKIND: a short procedure written by the maintenance team.\n"
+                      "---\n\nProcedure\n---------\n\n1. Get the permit.\n"
+                      "2. Clear the area.\n", "utf-8")
+    result = run("import", str(source), "--type", "procedure", "--area", "GEN",
+                 "--root", str(kb))
+    assert "Traceback" not in result.stderr
+    path = imported_docs(kb, result.stdout)["hot-work.md"]
+    doc = next(d for d in load_kb(kb, load_config(kb, default_levels())).documents
+               if d.path == path)
+    assert [title for level, title, _ in doc.headings] == ["Procedure"]
+    assert "SOURCE: the site's permit rules." in doc.body
+    assert "KIND: a short procedure written by the maintenance team." in doc.body
+
+
+def test_a_gap_in_the_step_numbers_is_reported(kb: Path, tmp_path: Path) -> None:
+    source = tmp_path / "steps.md"
+    steps = [f"{n}. Step {n}." for n in (1, 2, 3, 4, 5, 7, 8, 9, 10)]
+    source.write_text("# Press changeover\n\n" + "\n".join(steps) + "\n", "utf-8")
+    result = run("import", str(source), "--type", "action", "--area", "GEN",
+                 "--root", str(kb))
+    assert result.returncode == 1
+    gap = [line for line in result.stdout.splitlines() if " ST006 " in line]
+    assert len(gap) == 1 and "step numbered 7 follows step 5 (no step 6)" in gap[0], \
+        result.stdout

@@ -305,6 +305,9 @@ def test_cli_workstation_packs(kb_root: Path, tmp_path: Path) -> None:
     assert "CL-PRESS-101" in cover and "CL-PRESS-102" in cover
     assert "CL-TEAM-102" not in cover and "CL-TEAM-099" not in cover
     assert "Power press pre-shift check" in reader.pages[1].extract_text()
+    # A Chinese workstation keeps its name in the file name.
+    team = [p for p in packs if "冲压二线班组看板" in p.name]
+    assert len(team) == 1 and team[0].name.startswith("pack-workstation-"), packs
     result = run_cli("--root", str(kb_root), "-o", str(out), "--pack", "area")
     assert result.returncode == 0, result.stderr
     assert any("pack-area-press" in p.name for p in out.iterdir())
@@ -332,3 +335,57 @@ def test_background_publishing_reports_a_missing_font(kb_root: Path, tmp_path: P
     pending = start_publishing(load(kb_root), tmp_path, commit=None)
     with pytest.raises(FontError, match="fonts-wqy-microhei"):
         pending.wait()
+
+
+NEW_USER = FIXTURES / "pdf" / "new-user"
+
+
+def test_sheet_keeps_everything_before_the_first_pause_point() -> None:
+    """Lead-ins, plain bullets and ``###`` headings before the first ``##``
+    (and ``###`` headings inside a pause point) are printed, in order."""
+    kb = load(NEW_USER)
+    _, text = text_of(sheet_pdf(kb, "CL-GEN-001"))
+    flat = squash(text)
+    order = ["Machinery locked out during cleaning",
+             "Where the disconnect does not also disconnect the control circuit:",
+             "Electrical enclosures identified", "Plain note before the pauses",
+             "Isolation", "Isolator locked in the off position", "Before start",
+             "Guards closed", "Electrical", "Control circuit locked out"]
+    at = 0
+    for needle in order:
+        found = flat.find(squash(needle), at)
+        assert found >= 0, f"{needle!r} missing or out of order"
+        at = found + len(squash(needle))
+
+
+def test_job_card_reads_key_points_and_hazards_on_indented_lines() -> None:
+    """``Key point:`` / ``Hazard:`` lines indented under a step (in its own
+    paragraph, bold or not, or as nested bullets) fill their columns."""
+    kb = load(NEW_USER)
+    sheet = layout_sheet(kb.by_id()["ACT-GEN-001"], kb.config, root=kb.root)
+    rows = [b for page in sheet.pages for b in page.blocks if b.kind == "step"]
+    columns = sorted({round(t.x) for t in rows[0].texts})
+    assert len(columns) == 4
+    cells = []
+    for block in rows:
+        cells.append([" ".join(t.text for t in sorted(block.texts, key=lambda t: -t.y)
+                               if round(t.x) == x) for x in columns])
+    assert [c[1:] for c in cells] == [
+        ["Stop the machine with the normal stop button.",
+         "wait until every moving part has come to rest.",
+         "parts running on after the stop."],
+        ["Fit your personal lock and tag.", "one lock per person working on the machine.",
+         "someone switching the isolator back on."],
+        ["Press the start button to test that the machine does not start.",
+         "return the button to off after the test.", "a wrong isolator switched off."]]
+
+
+def test_pack_file_names_keep_chinese_and_never_collide() -> None:
+    from safetykb.pdf.packs import pack_filename
+
+    names = [pack_filename("area", key) for key in
+             ("冲压车间", "焊接车间", "Press line 2", "press-line-2", "../../etc", "。。")]
+    assert len(set(names)) == len(names)
+    assert "冲压车间" in names[0] and "焊接车间" in names[1]
+    assert all(re.fullmatch(r"pack-area-[\w-]+-[0-9a-f]{6}\.pdf", n) for n in names), names
+    assert names[4].startswith("pack-area-etc-") and names[5].startswith("pack-area-pack-")

@@ -45,8 +45,8 @@ def test_preview_shows_an_edited_document(tmp_path: Path) -> None:
     server = subprocess.Popen([sys.executable, "-m", "safetykb.cli", "serve", "--root", str(kb),
                                "-a", f"127.0.0.1:{port}"], stdout=log, stderr=log,
                               start_new_session=True)
-    url = f"http://127.0.0.1:{port}/procedures/general/proc-gen-001/"
-    doc = kb / "procedures/general/proc-gen-001.md"
+    url = f"http://127.0.0.1:{port}/procedures/gen/proc-gen-001/"
+    doc = kb / "procedures/gen/proc-gen-001.md"
     try:
         # The sample is a draft: the preview shows it, marked, for its author.
         _wait_for(url, 'data-skb-id="PROC-GEN-001"')
@@ -63,7 +63,7 @@ def test_preview_shows_an_edited_document(tmp_path: Path) -> None:
         while "FM004" not in (tmp_path / "serve.log").read_text("utf-8"):
             assert time.monotonic() < deadline, "the broken edit was not reported"
             time.sleep(0.1)
-        assert "procedures/general/proc-gen-001.md:6:1: error FM004" in \
+        assert "procedures/gen/proc-gen-001.md:6:1: error FM004" in \
             (tmp_path / "serve.log").read_text("utf-8")
         doc.write_text(doc.read_text("utf-8").replace("status: aproved", "status: draft")
                        .replace("Edited while previewing.", "Mended."), "utf-8")

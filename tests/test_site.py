@@ -106,3 +106,31 @@ def test_pagefind_site_has_no_lunr_index_but_a_search_box(site: Path) -> None:
         header = html[html.index('<header class="md-header'):html.index("</header>")]
         assert 'class="md-header__button md-icon" for="__search"' in header, uri
         assert 'id="skb-search-input"' in header and "data-skb-search=" in header, uri
+
+
+def test_area_folders_are_named_in_the_navigation(tmp_path: Path) -> None:
+    """Area folders show the name ``areas:`` gives them, or a short code in
+    capitals ("HD", not MkDocs' "Hd"); other folders keep MkDocs' title."""
+    import subprocess
+    import sys
+
+    from conftest import build_kb
+
+    kb = tmp_path / "kb"
+    subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(kb)], check=True,
+                   capture_output=True)
+    with (kb / "safetykb.yml").open("a", encoding="utf-8") as config:
+        config.write("site:\n  drafts: true\nareas:\n  PRESS: 冲压车间\n")
+    sample = (kb / "procedures/gen/proc-gen-001.md").read_text("utf-8")
+    for folder, doc_id in (("hd", "PROC-HD-001"), ("press", "PROC-PRESS-001"),
+                           ("lockout", "PROC-LOTO-001")):
+        (kb / "procedures" / folder).mkdir()
+        (kb / "procedures" / folder / f"{doc_id.lower()}.md").write_text(
+            sample.replace("PROC-GEN-001", doc_id), "utf-8")
+    result = build_kb(kb, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    home = (tmp_path / "site/index.html").read_text("utf-8")
+    titles = {" ".join(t.split()) for t in
+              re.findall(r'<span class="md-ellipsis">(.*?)</span>', home, re.S)}
+    assert {"HD", "冲压车间", "Lockout", "General", "Actions"} <= titles, titles
+    assert "Hd" not in titles and "Press" not in titles

@@ -132,7 +132,7 @@ def change_in_a_shallow_checkout(initialised: Path, tmp_path: Path) -> Path:
     commit deep, with a remote whose base branch is not fetched yet."""
     origin = tmp_path / "origin"
     shutil.copytree(initialised, origin)
-    proc = origin / "procedures/general/proc-gen-001.md"
+    proc = origin / "procedures/gen/proc-gen-001.md"
     proc.write_text(proc.read_text("utf-8").replace("status: draft", "status: approved", 1),
                     "utf-8")
     git(origin, "init", "-q", "-b", "main")
@@ -159,7 +159,7 @@ def test_github_check_job_lines_run_on_a_shallow_checkout(initialised: Path,
     assert sh(work, fetch, {"BASE_REF": "main"}).returncode == 0
     result = sh(work, check, {"BASE_REF": "main"})
     assert result.returncode == 1, result.stderr
-    assert "::error file=procedures/general/proc-gen-001.md,line=" in result.stdout
+    assert "::error file=procedures/gen/proc-gen-001.md,line=" in result.stdout
     assert "title=GC001::" in result.stdout
 
 
@@ -173,7 +173,7 @@ def test_gitlab_check_job_lines_write_a_code_quality_report(initialised: Path,
     report = json.loads((work / "gl-code-quality-report.json").read_text("utf-8"))
     issue = next(i for i in report if i["check_name"] == "GC001")
     assert issue["severity"] == "major"
-    assert issue["location"]["path"] == "procedures/general/proc-gen-001.md"
+    assert issue["location"]["path"] == "procedures/gen/proc-gen-001.md"
     assert isinstance(issue["location"]["lines"]["begin"], int)
     assert len({i["fingerprint"] for i in report}) == len(report)
 
@@ -207,17 +207,17 @@ def test_codeowners_from_owner_and_teams(tmp_path: Path) -> None:
 
     partly = codeowners()
     assert partly.returncode == 1
-    assert "procedures/general/proc-gen-001.md:7:1: warning owner 'Example: Safety " \
+    assert "procedures/gen/proc-gen-001.md:7:1: warning owner 'Example: Safety " \
            "Department' has no team" in partly.stderr
     text = (repo / ".github/CODEOWNERS").read_text("utf-8")
-    assert "/safety\\ kb/checklists/general/cl-gen-001.md @plant/production @plant/shift-leads" \
+    assert "/safety\\ kb/checklists/gen/cl-gen-001.md @plant/production @plant/shift-leads" \
         in text.splitlines()
     assert "proc-gen-001" not in text
     config.write_text(config.read_text("utf-8") + '  "Example: Safety Department": '
                       '"safety@example.org"\n', "utf-8")
     whole = codeowners("--output", "-")
     assert whole.returncode == 0, whole.stderr
-    assert "/safety\\ kb/procedures/general/proc-gen-001.md safety@example.org" \
+    assert "/safety\\ kb/procedures/gen/proc-gen-001.md safety@example.org" \
         in whole.stdout.splitlines()
     config.write_text(config.read_text("utf-8").replace("safety@example.org", "safety team"),
                       "utf-8")
@@ -265,10 +265,10 @@ def test_pre_commit_runs_the_check(initialised: Path, tmp_path: Path) -> None:
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "safetykb check" in clean.stdout and "Passed" in clean.stdout
     assert sh(kb, "pre-commit install", env).returncode == 0
-    proc = kb / "procedures/general/proc-gen-001.md"
+    proc = kb / "procedures/gen/proc-gen-001.md"
     proc.write_text(proc.read_text("utf-8").replace("revision: 1", "revision: 0"), "utf-8")
     git(kb, "add", "-A")
     refused = sh(kb, "git commit -q -m 'bad revision'", env)
     assert refused.returncode != 0
     assert "FM004" in refused.stdout + refused.stderr
-    assert "procedures/general/proc-gen-001.md:" in refused.stdout + refused.stderr
+    assert "procedures/gen/proc-gen-001.md:" in refused.stdout + refused.stderr

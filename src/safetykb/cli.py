@@ -19,7 +19,7 @@ import click
 from . import __version__
 from .cache import NO_CACHE_ENV
 from .config import ConfigError, load_config
-from .linter import TODAY_ENV, check_paths
+from .linter import TODAY_ENV, check_paths, selected
 from .model import Problem
 from .rules import REGISTRY, default_levels
 
@@ -96,10 +96,14 @@ class TerminalProgress:
             sys.stderr.flush()
 
 
-def summary(problems: list[Problem], documents: int, seconds: float) -> str:
+def summary(problems: list[Problem], documents: int, seconds: float,
+            of: int | None = None) -> str:
+    """The last line of ``check``: ``of`` is the size of the knowledge base
+    when only some of its documents (the paths given) were checked."""
     errors = sum(p.level == "error" for p in problems)
     warnings = sum(p.level == "warning" for p in problems)
-    return (f"{documents} document(s) checked in {seconds:.2f} s: "
+    counted = f"{documents} of {of} documents" if of is not None else f"{documents} document(s)"
+    return (f"{counted} checked in {seconds:.2f} s: "
             f"{errors} error(s), {warnings} warning(s)")
 
 
@@ -171,9 +175,10 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool,
     output = format_problems(problems, fmt)
     if output:
         click.echo(output)
-    checked = len(kb.documents)
     if fmt == "text":
-        click.echo(summary(problems, checked, time.perf_counter() - started), err=True)
+        checked = len(selected(kb, paths)) if paths else len(kb.documents)
+        click.echo(summary(problems, checked, time.perf_counter() - started,
+                           len(kb.documents) if paths else None), err=True)
     failing = {"error", "warning"} if strict else {"error"}
     _exit(EXIT_PROBLEMS if any(p.level in failing for p in problems) else EXIT_OK)
 

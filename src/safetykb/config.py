@@ -86,6 +86,7 @@ class Settings(_Strict):
     site: Site = Field(default_factory=Site)
     waivable: list[str] = Field(default_factory=list)
     owners: dict[str, str] = Field(default_factory=dict)
+    areas: dict[str, str] = Field(default_factory=dict)
 
 
 def _default_text() -> str:

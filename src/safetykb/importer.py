@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .config import Config
 from .loader import load_kb
-from .scaffold import PREFIXES, InitError, next_id
+from .scaffold import PREFIXES, InitError, area_folder, next_id
 
 #: Characters Word and web pages leave behind that readers cannot see.
 _INVISIBLE = {"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u200b": "", "\u200c": "",
@@ -83,15 +83,31 @@ def clean(text: str) -> str:
         indent = len(line) - len(line.lstrip(" \t"))
         line = line[:indent].replace("\t", "    ") + line[indent:].rstrip()
         underline = _SETEXT.match(line)
-        # A setext heading (Title / =====, Section / -----) becomes '#' / '##'.
         if underline and lines and lines[-1].strip() and not lines[-1].startswith(" ") \
-                and not _BULLET.match(lines[-1]) and not _ATX.match(lines[-1]) \
-                and (len(lines) < 2 or not lines[-2].strip()):
-            level = "#" if underline.group(1)[0] == "=" else "##"
-            lines[-1] = f"{level} {lines[-1].strip()}"
+                and not _BULLET.match(lines[-1]) and not _ATX.match(lines[-1]):
+            mark = underline.group(1)
+            if _is_setext_heading(lines, mark):
+                # A setext heading (Title / =====, Section / -----) becomes '#' / '##'.
+                lines[-1] = f"{'#' if mark[0] == '=' else '##'} {lines[-1].strip()}"
+            elif mark[0] == "-":
+                # A rule under a paragraph ("...notes\n---") separates, it
+                # does not make the paragraph a heading: a blank line keeps
+                # it a thematic break.
+                lines += ["", line]
+            # A '===' line under a paragraph is dropped: it would make the
+            # whole paragraph a title.
             continue
         lines.append(line)
     return "\n".join(lines).strip("\n") + "\n"
+
+
+def _is_setext_heading(lines: list[str], mark: str) -> bool:
+    """Whether ``mark`` underlines the last of ``lines`` as a heading: one
+    line on its own, underlined about as long as it is (as Word, pandoc and
+    people write headings), not a short rule under a long sentence."""
+    if len(lines) >= 2 and lines[-2].strip():
+        return False
+    return len(mark) * 2 >= len(lines[-1].strip())
 
 
 def _is_plain(lines: list[str]) -> bool:
@@ -119,18 +135,42 @@ def split_title(text: str, fallback: str) -> tuple[str, list[str]]:
     return title or fallback, out
 
 
+def _leads_in(lines: list[str], at: int, indent: str) -> bool:
+    """Whether the list line at ``at`` ends in a colon and introduces
+    more-indented list lines ("Where the disconnect does not ...:" above its
+    checks)."""
+    if not lines[at].rstrip().endswith((":", "：")):
+        return False
+    for line in lines[at + 1:]:
+        if not line.strip():
+            continue
+        nested = _BULLET.match(line) or _TASK.match(line)
+        return nested is not None and len(nested.group(1)) > len(indent)
+    return False
+
+
 def checklist_body(lines: list[str], lang: str, plain: bool) -> list[str]:
     """Bullets and numbered lines as ``- [ ]`` items, under a ``##`` pause
-    point (one is added before the first item that stands outside one)."""
+    point (one is added before the first item that stands outside one).
+
+    Where the source has tick boxes already, its plain bullets and numbered
+    lines are statements (hazards, notes) and stay as they are; legal clauses
+    ("（一）") still become items. A bullet that introduces nested ones stays
+    a plain lead-in too."""
     out: list[str] = []
     in_section = False
-    for line in lines:
+    has_tasks = any(_TASK.match(line) for line in lines)
+    for at, line in enumerate(lines):
         if line.startswith("## "):
             in_section = True
         task = _TASK.match(line)
-        bullet = _BULLET.match(line) or _CLAUSE.match(line)
+        listed = _BULLET.match(line)
+        bullet = listed or _CLAUSE.match(line)
         if task:
             item = f"{task.group(1)}- [ ] {task.group(2)}"
+        elif listed and (has_tasks or _leads_in(lines, at, listed.group(1))):
+            out.append(line)
+            continue
         elif bullet and bullet.group(2).strip():
             item = f"{bullet.group(1)}- [ ] {bullet.group(2).strip()}"
         elif plain and line.strip() and not line.startswith("#"):
@@ -205,9 +245,9 @@ def import_files(root: Path, config: Config, sources: list[Path], doc_type: str,
         raise ImportFailed(f"--area {area!r}: expected 1 to 10 upper-case letters or digits, "
                            "starting with a letter, e.g. HD or PRESS")
     texts = [(source, read_text(source)) for source in sources]
-    existing = {d.id for d in load_kb(root, config).documents if d.id}
-    folder = {"procedure": f"procedures/{area.lower()}", "action": "procedures/actions",
-              "checklist": f"checklists/{area.lower()}"}[doc_type]
+    kb = load_kb(root, config)
+    existing = {d.id for d in kb.documents if d.id}
+    folder = area_folder(kb, doc_type, area)
     planned: list[tuple[Imported, str]] = []
     for source, text in texts:
         doc_id = next_id(existing, PREFIXES[doc_type], area)

@@ -180,9 +180,11 @@ def check_paths(root: Path, paths: Iterable[Path] | None = None,
     finally:
         if kept is not None:
             kept.close()
-    only = None
-    if paths:
-        wanted = [p.resolve() for p in paths]
-        only = [d for d in kb.documents
-                if any(d.path.resolve() == w or w in d.path.resolve().parents for w in wanted)]
-    return kb, lint(kb, day, only)
+    return kb, lint(kb, day, selected(kb, paths) if paths else None)
+
+
+def selected(kb: KnowledgeBase, paths: Iterable[Path]) -> list[Document]:
+    """The documents of ``kb`` that are, or lie under, one of ``paths``."""
+    wanted = [p.resolve() for p in paths]
+    return [d for d in kb.documents
+            if any(d.path.resolve() == w or w in d.path.resolve().parents for w in wanted)]

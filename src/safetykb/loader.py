@@ -316,8 +316,7 @@ def parse_body(doc: Document) -> None:
             list_depth += 1
             if list_depth == 1:
                 block = ListBlock(ordered=t == "ordered_list_open", line=line_of(tok))
-                if section is not None:
-                    section.lists.append(block)
+                (section.lists if section is not None else doc.preamble_lists).append(block)
         elif t in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
             if list_depth == 0:
@@ -326,7 +325,8 @@ def parse_body(doc: Document) -> None:
             in_item_first_para = True
             if list_depth == 1 and block is not None:
                 # Every entry counts, an empty one too: the page shows it.
-                entry = ListEntry(text="", line=line_of(tok))
+                entry = ListEntry(text="", line=line_of(tok),
+                                  number=int(tok.info) if tok.info.isdigit() else None)
                 block.items.append(entry)
         elif t == "inline":
             ln = line_of(tok)

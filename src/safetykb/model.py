@@ -63,11 +63,14 @@ class ListBlock:
 
 @dataclass
 class ListEntry:
-    """One list item: its own paragraph text and its nested bullet texts."""
+    """One list item: its own paragraph text and its nested bullet texts;
+    ``number`` is the number written in front of an ordered list item
+    (``7.`` or ``7)``), None in a bullet list."""
 
     text: str
     line: int
     children: list[tuple[str, int]] = field(default_factory=list)
+    number: int | None = None
 
 
 @dataclass
@@ -137,6 +140,9 @@ class Document:
     h1: list[tuple[str, int]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     preamble_items: list[Item] = field(default_factory=list)
+    #: Lists before the first ``##`` heading (their tick-box lines are also in
+    #: ``preamble_items``), so that a printed sheet shows their lead-ins and notes.
+    preamble_lists: list[ListBlock] = field(default_factory=list)
     html: list[HtmlFragment] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     #: Lines inside fenced or indented code blocks (shown literally, never as HTML).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import posixpath
 import re
 import subprocess
 from importlib import resources
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from .config import CONFIG_NAME, Config
 from .loader import load_kb
+from .model import KnowledgeBase
 
 PREFIXES = {"procedure": "PROC", "action": "ACT", "checklist": "CL"}
 _AREA_RE = re.compile(r"[A-Z][A-Z0-9]{0,9}")  # used with fullmatch
@@ -158,6 +160,22 @@ def document_text(config: Config, doc_type: str, doc_id: str, title: str, lang: 
     return "\n".join(lines)
 
 
+def area_folder(kb: KnowledgeBase, doc_type: str, area: str) -> str:
+    """The folder, relative to the root, for a new document of ``doc_type`` in
+    ``area``: where the knowledge base already keeps that type's documents of
+    the area (a knowledge base made by an earlier ``init`` has its GEN
+    samples in ``procedures/general/``), else ``procedures/<area>``,
+    ``procedures/actions`` or ``checklists/<area>``, as ``init`` lays out."""
+    prefix = f"{PREFIXES[doc_type]}-{area}-"
+    folders = sorted(posixpath.dirname(d.relpath) for d in kb.documents
+                     if d.id and d.id.startswith(prefix) and d.type == doc_type
+                     and posixpath.dirname(d.relpath))
+    if folders:
+        return max(folders, key=folders.count)
+    return {"procedure": f"procedures/{area.lower()}", "action": "procedures/actions",
+            "checklist": f"checklists/{area.lower()}"}[doc_type]
+
+
 def new_document(root: Path, config: Config, doc_type: str, title: str,
                  area: str | None = None, lang: str | None = None,
                  author: str | None = None) -> tuple[Path, str]:
@@ -177,9 +195,7 @@ def new_document(root: Path, config: Config, doc_type: str, title: str,
     author = author if author is not None else git_user(root)
     kb = load_kb(root, config)
     doc_id = next_id({d.id for d in kb.documents if d.id}, PREFIXES[doc_type], area)
-    folder = {"procedure": f"procedures/{area.lower()}", "action": "procedures/actions",
-              "checklist": f"checklists/{area.lower()}"}[doc_type]
-    path = root / folder / f"{doc_id.lower()}.md"
+    path = root / area_folder(kb, doc_type, area) / f"{doc_id.lower()}.md"
     if path.exists():
         raise InitError(f"{path}: already exists")
     path.parent.mkdir(parents=True, exist_ok=True)

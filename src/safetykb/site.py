@@ -286,6 +286,32 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
     return pages
 
 
+#: An area code no longer than this is an abbreviation (HD), shown in capitals.
+ABBREVIATION_CHARS = 3
+
+
+def area_titles(kb: KnowledgeBase) -> dict[str, str]:
+    """Navigation titles of area folders, by folder path (``procedures/hd``):
+    the name ``areas:`` in ``safetykb.yml`` gives the folder's code, else the
+    code in capitals when it is a short abbreviation that the ids of the
+    folder's documents carry (PROC-HD-001 in ``hd/``). Other folders keep the
+    generator's title."""
+    names = {str(k).upper(): str(v) for k, v in (kb.config.data.get("areas") or {}).items()}
+    content = set(kb.config.content_dirs)
+    out: dict[str, str] = {}
+    for doc in kb.documents:
+        folder = posixpath.dirname(doc.relpath)
+        if not folder or folder in content or folder in out:
+            continue
+        code = posixpath.basename(folder).upper()
+        parts = (doc.id or "").split("-")
+        if code in names:
+            out[folder] = names[code]
+        elif len(parts) >= 3 and parts[1] == code and len(code) <= ABBREVIATION_CHARS:
+            out[folder] = code
+    return out
+
+
 def feed(kb: KnowledgeBase) -> str:
     """The Atom feed of the "What changed" page (``feed.xml``): the last
     approved revisions of documents in force, with absolute links when

@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
+import posixpath
 import re
 import secrets
 import sys
@@ -42,7 +44,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -55,7 +57,7 @@ from safetykb.permalinks import permalink_pages
 from safetykb.prerender import PendingPages, PrerenderError, start_prerender
 from safetykb.schema import schema_text
 from safetykb.search import SearchIndexError, archived_records, build_index
-from safetykb.site import FEED, SitePage, feed, site_pages
+from safetykb.site import FEED, SitePage, area_titles, feed, site_pages
 
 log = get_plugin_logger(__name__)
 
@@ -93,6 +95,7 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.preview = command == "serve"
         self.dirty = dirty
+        _quiet_jieba()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path).parent
@@ -113,10 +116,17 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         log.info(f"{len(kb.documents)} documents checked in "
                  f"{time.perf_counter() - started:.2f} s")
         self.kb = kb
-        # One address of the site for sheets, permanent addresses, the feed and
-        # the print notice: safetykb.yml's site_url, else mkdocs.yml's.
-        if not kb.config.site_url and config.site_url:
+        # One address of the site for sheets, permanent addresses, the feed,
+        # the print notice and MkDocs' sitemap.xml and canonical links:
+        # safetykb.yml's site_url, else mkdocs.yml's. (`serve` keeps the
+        # address of the preview server that MkDocs set.)
+        if kb.config.site_url and not self.preview:
+            config.site_url = kb.config.site_url.rstrip("/") + "/"
+        elif config.site_url and not kb.config.site_url:
             kb.config.data["site_url"] = str(config.site_url)
+        elif not config.site_url:
+            log.info("site_url is not set (safetykb.yml or mkdocs.yml): sitemap.xml lists "
+                     "no pages, feed.xml has no links and printed sheets no QR code")
         drafts = True if self.preview else None
         self.pages = {page.uri: page for page in site_pages(
             kb, drafts=drafts, repo_url=config.repo_url or "", sheets=not self.preview)}
@@ -206,6 +216,8 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
             ours = self.pages.get(page.file.src_uri)
             if ours is not None:
                 page.title = html.escape(ours.title)
+        if self.kb is not None:
+            _name_sections(nav.items, area_titles(self.kb))
         return nav
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -320,6 +332,34 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         for path in self.watch:
             server.watch(str(path))
         return server
+
+
+def _quiet_jieba() -> None:
+    """jieba (Chinese words for the search index, imported by Material's
+    search plugin) logs "Building prefix dict ..." and "Loading model cost
+    ..." at debug level to stderr on every build; only its warnings and
+    errors are worth a line."""
+    jieba = sys.modules.get("jieba")
+    if jieba is not None:
+        jieba.setLogLevel(logging.WARNING)
+    else:  # not imported yet: the level holds as long as jieba keeps its logger
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+
+
+def _name_sections(items: list[Any], titles: dict[str, str]) -> str | None:
+    """Give the navigation's folder sections the area names of ``titles``
+    (MkDocs writes folder ``hd`` as "Hd"); returns the folder of ``items``."""
+    folder: str | None = None
+    for item in items:
+        if isinstance(item, Section):
+            inner = _name_sections(item.children, titles)
+            if inner is not None:
+                if inner in titles:
+                    item.title = html.escape(titles[inner])
+                folder = folder or posixpath.dirname(inner)
+        elif isinstance(item, Page) and item.file is not None:
+            folder = folder or posixpath.dirname(item.file.src_uri)
+    return folder
 
 
 def _prune_sitemap(path: Path, hidden: set[str], site_url: str) -> None:

@@ -56,8 +56,9 @@ class SheetItem:
 class Row:
     """One line of a pause point as printed, in document order: an ``item``
     (tick box), a ``lead`` (a plain list entry that introduces nested items:
-    "Where the disconnect does not also ...:") or a ``note`` (a paragraph or a
-    plain bullet)."""
+    "Where the disconnect does not also ...:"), a ``sub`` (a ``###`` or deeper
+    heading inside the pause point) or a ``note`` (a paragraph or a plain
+    bullet)."""
 
     kind: str
     text: str
@@ -105,19 +106,29 @@ def intro(doc: Document) -> list[str]:
 def pause_points(doc: Document) -> list[PausePoint]:
     """The checklist's pause points with their items, lead-ins and notes."""
     out: list[PausePoint] = []
-    if doc.preamble_items:
-        out.append(_pause("", doc.preamble_items[0].line, doc.preamble_items, [], []))
+    # What stands before the first ``##`` (CL001 reports it; where that rule
+    # is off the sheet still prints all of it): tick boxes, lead-ins and
+    # notes of its lists and its ``###`` headings. Its paragraphs are the intro.
+    first = doc.sections[0].line if doc.sections else None
+    subs = [(level, text, ln) for level, text, ln in doc.headings
+            if level >= 3 and (first is None or ln < first)]
+    if doc.preamble_items or subs or any(b.items for b in doc.preamble_lists):
+        lines = [ln for _, _, ln in subs] + [b.line for b in doc.preamble_lists]
+        line = min(lines + [i.line for i in doc.preamble_items])
+        out.append(_pause("", line, doc.preamble_items, doc.preamble_lists, [], subs))
     for section in doc.sections:
         out.append(_pause(plain(section.title), section.line, section.items,
-                          section.lists, section.paragraphs))
+                          section.lists, section.paragraphs, section.subheadings))
     return out
 
 
 def _pause(title: str, line: int, items: list[Item], lists: list[ListBlock],
-           paragraphs: list[tuple[str, int]]) -> PausePoint:
+           paragraphs: list[tuple[str, int]],
+           subheadings: list[tuple[int, str, int]]) -> PausePoint:
     pause = PausePoint(title, line, [SheetItem(plain(i.text), i.line, i.critical)
                                      for i in items])
     rows = [Row("item", plain(i.text), i.line, i.critical, i.depth) for i in items]
+    rows += [Row("sub", plain(t), ln) for _, t, ln in subheadings if plain(t)]
     item_lines = {i.line for i in items}
     for block in lists:
         for entry in block.items:
@@ -142,20 +153,28 @@ def steps(doc: Document, section_title: str | None) -> list[Step]:
         if not block.ordered:
             continue
         for entry in block.items:
-            step = Step(len(out) + 1, plain(entry.text), entry.line)
-            extra: list[str] = []
-            for child, _ in entry.children:
-                text = plain(child)
-                if _KEY_POINT.match(text):
-                    step.key_point = _join(step.key_point, _KEY_POINT.sub("", text))
-                elif _HAZARD.match(text):
-                    step.hazard = _join(step.hazard, _HAZARD.sub("", text))
-                elif text:
-                    extra.append(text)
-            if extra:
-                step.text = " ".join([step.text, *extra])
+            step = Step(len(out) + 1, "", entry.line)
+            # The step's own paragraph may carry its key point and hazard on
+            # indented lines of its own ("1. Stop.\n   Key point: ..."); nested
+            # bullets and paragraphs may too. A line that is neither
+            # continues what the line before it started.
+            for text in (entry.text, *(child for child, _ in entry.children)):
+                _read_labels(step, text.split("\n"))
             out.append(step)
     return out
+
+
+def _read_labels(step: Step, lines: list[str]) -> None:
+    """Add ``lines`` to ``step``: ``Key point:`` and ``Hazard:`` lines (and the
+    lines that continue them) to those columns, the rest to the step text."""
+    target = "text"
+    for raw in lines:
+        text = plain(raw)
+        if _KEY_POINT.match(text):
+            target, text = "key_point", _KEY_POINT.sub("", text)
+        elif _HAZARD.match(text):
+            target, text = "hazard", _HAZARD.sub("", text)
+        setattr(step, target, _join(getattr(step, target), text))
 
 
 def bullets(doc: Document, *titles: str) -> list[str]:

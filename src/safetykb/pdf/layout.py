@@ -420,6 +420,8 @@ class _Layout:
                     drafts.append(self.item(row, size, inspection, answers_x, col))
                 elif row.kind == "lead":
                     drafts.append(self.lead_in(row, size))
+                elif row.kind == "sub":
+                    drafts.append(self.lead_in(row, size, bold=True))
                 else:
                     drafts.append(self.paragraph("note", row.text, NOTE_SIZE, row.line))
             if drafts:
@@ -429,13 +431,14 @@ class _Layout:
         drafts.append(self.signoff())
         return drafts
 
-    def lead_in(self, row: content.Row, size: float) -> Draft:
+    def lead_in(self, row: content.Row, size: float, bold: bool = False) -> Draft:
         """A plain list entry that introduces nested items, set like an item
-        without a box (it is part of what the nested items ask)."""
-        d = Draft("lead", self.x, self.w, row.line, keep_with_next=True)
+        without a box (it is part of what the nested items ask); ``bold`` for
+        a ``###`` heading inside a pause point."""
+        d = Draft(row.kind, self.x, self.w, row.line, keep_with_next=True)
         text_x = self.x + 6
-        d.h = d.lines(self.wrap(row.text, self.x + self.w - text_x, size), text_x, 3, size,
-                      role="item") + 3
+        d.h = d.lines(self.wrap(row.text, self.x + self.w - text_x, size, bold), text_x, 3,
+                      size, bold=bold, role="item") + 3
         return d
 
     def item(self, item: content.Row, size: float, inspection: bool, answers_x: float,
@@ -681,7 +684,7 @@ def layout_sheet(doc: Document, config: Config, *, commit: str | None = None,
         sheet.overflow_line = first.line if first else doc.fm_end
         for d in drafts:
             y += d.h
-            if y > room - trailing and d.kind in ("item", "note", "pause", "lead"):
+            if y > room - trailing and d.kind in ("item", "note", "pause", "lead", "sub"):
                 sheet.overflow_line = d.line or sheet.overflow_line
                 break
             y += d.gap_after

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,13 +35,17 @@ def pack_key(doc: Document, kind: str) -> str | None:
     return doc.area or doc.relpath.split("/")[0].removesuffix(".md")
 
 
-_SLUG = re.compile(r"[^a-z0-9]+")
+#: Anything but letters and digits of any script (Chinese names keep their
+#: characters) becomes a hyphen: no path separators, dots or spaces.
+_SLUG = re.compile(r"[\W_]+")
 
 
 def pack_filename(kind: str, key: str) -> str:
-    """A safe file name for a pack: ASCII slug plus a short hash of the key, so
-    that two names with the same slug (or Chinese names) never collide."""
-    slug = _SLUG.sub("-", key.lower()).strip("-")[:40] or "pack"
+    """A safe file name for a pack: a slug that keeps the name's letters and
+    digits (冲压二线 stays 冲压二线) plus a short hash of the key, so that two
+    names with the same slug never collide."""
+    name = unicodedata.normalize("NFC", key).lower()
+    slug = _SLUG.sub("-", name).strip("-")[:40].strip("-") or "pack"
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]
     return f"pack-{kind}-{slug}-{digest}.pdf"
 

@@ -57,6 +57,7 @@ from . import (
     st003_empty_body,
     st004_heading_levels,
     st005_body_title,
+    st006_step_numbering,
     tx001_invisible_characters,
     tx002_trailing_whitespace,
 )
@@ -73,7 +74,7 @@ _MODULES = [
     dc001_review_order, dc002_review_overdue, dc003_self_approval, dc004_missing_author,
     ph001_placeholder,
     st001_required_sections, st002_steps_ordered, st003_empty_body, st004_heading_levels,
-    st005_body_title,
+    st005_body_title, st006_step_numbering,
     ht001_unsafe_html, lk001_unsafe_url, lk002_link_outside, lk003_broken_link,
     md001_list_indent, md002_unclosed_fence, md003_nesting_too_deep,
     cl001_no_pause_points, cl002_empty_pause_point, cl003_too_many_items, cl004_mixed_item_form,

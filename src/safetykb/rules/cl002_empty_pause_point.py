@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Document
+from ._text import shorten
 from .base import Context, Finding
 
 ID = "CL002"
@@ -36,5 +37,5 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     for section in doc.sections:
         if not section.items:
-            yield Finding(section.line, f"pause point '## {section.title}' has no items; "
+            yield Finding(section.line, f"pause point '## {shorten(section.title)}' has no items; "
                                         "add '- [ ] ...' lines or remove the heading")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Document
+from ._text import shorten
 from .base import Context, Finding
 
 ID = "CL003"
@@ -33,5 +34,5 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     limit = int(ctx.options["max_items"])
     for section in doc.sections:
         if len(section.items) > limit:
-            yield Finding(section.line, f"pause point '## {section.title}' has "
+            yield Finding(section.line, f"pause point '## {shorten(section.title)}' has "
                                         f"{len(section.items)} items; at most {limit}: split it")

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Document
+from ._text import quoted
 from .base import Context, Finding
 
 ID = "CL004"
@@ -44,7 +45,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if doc.meta.get("mode") == "inspection":
         for item in items:
             if not is_question(item.text):
-                yield Finding(item.line, f"item {item.text[:50]!r} is not a question; an "
+                yield Finding(item.line, f"item {quoted(item.text, 50)} is not a question; an "
                                          "inspection checklist is answered Yes / No / N/A, "
                                          "so every item must be a question ending in '?'")
         return
@@ -54,5 +55,5 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     for item in items:
         if is_question(item.text) != first:
             this, that = ("a statement", "a question") if first else ("a question", "a statement")
-            yield Finding(item.line, f"item {item.text[:50]!r} is {this} but the checklist's "
+            yield Finding(item.line, f"item {quoted(item.text, 50)} is {this} but the checklist's "
                                      f"first item is {that}; use one form for every item")

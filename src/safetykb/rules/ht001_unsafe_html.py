@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Document
+from ._text import quoted
 from .base import Context, Finding
 
 ID = "HT001"
@@ -159,14 +160,14 @@ def problems(fragment: str, allowed: frozenset[str]) -> Iterator[tuple[int, str]
         if name == "img":
             value = values.get("src", "")
             if _REMOTE.match(_HIDDEN.sub("", html.unescape(value))):
-                yield offset, (f"<img> source {value[:60]!r} is on another site: not allowed, "
+                yield offset, (f"<img> source {quoted(value)} is on another site: not allowed, "
                                "the site must work without the internet and an outside "
                                "image tracks who reads the page; put the picture in the "
                                "knowledge base and use a relative path")
         # Browsers decode entities and drop control characters in URLs: so must we.
         url = _SCRIPT_URL.search(_HIDDEN.sub("", html.unescape(attrs)))
         if url:
-            yield offset, (f"URL {url.group(1)[:50]!r} in <{name}> is not allowed: no script "
+            yield offset, (f"URL {quoted(url.group(1), 50)} in <{name}> is not allowed: no script "
                            "URL (javascript:, vbscript:, data:) and no local-file URL "
                            "(file:); link to a page or a file in the knowledge base")
 

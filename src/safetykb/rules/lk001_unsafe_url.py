@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Document
+from ._text import quoted
 from .base import Context, Finding
 
 ID = "LK001"
@@ -87,6 +88,6 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
                 if shown.endswith(")") and shown.count(")") > shown.count("("):
                     shown = shown[:-1]  # the ')' closing the Markdown link
                 yield Finding(number, f"link to a {bad.group(1).lower()}: URL "
-                                      f"{shown[:60]!r} is not allowed; link to a "
+                                      f"{quoted(shown)} is not allowed; link to a "
                                       "page or a file in the knowledge base",
                               column=match.start(1) + 1)

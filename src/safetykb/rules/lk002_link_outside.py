@@ -23,6 +23,7 @@ from collections.abc import Iterator
 
 from ..model import Document
 from ._links import has_scheme, targets
+from ._text import quoted
 from .base import Context, Finding
 
 ID = "LK002"
@@ -70,11 +71,11 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         if not path:
             continue
         if path.startswith(("/", "\\")) or _DRIVE.match(path):
-            yield Finding(line, f"{kind} {target[:60]!r} is an absolute path; use a path "
+            yield Finding(line, f"{kind} {quoted(target)} is an absolute path; use a path "
                                 "relative to this file")
             continue
         if has_scheme(path):
             continue
         resolved = _realpath(os.path.join(folder, path), ctx.memo)
         if resolved != root and not resolved.startswith(inside):
-            yield Finding(line, f"{kind} {target[:60]!r} points outside the knowledge base")
+            yield Finding(line, f"{kind} {quoted(target)} points outside the knowledge base")

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from ..links import resolve
 from ..model import Document
 from ._links import targets
+from ._text import quoted
 from .base import Context, Finding
 
 ID = "LK003"
@@ -41,7 +42,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
                                           or "outside" in resolved.message):
             continue  # LK002 reports those
         if kind == "include":
-            yield Finding(line, f"include {target[:60]!r}: snippet includes (--8<--) are not "
+            yield Finding(line, f"include {quoted(target)}: snippet includes (--8<--) are not "
                                 "supported; the line would be published as text")
         elif resolved.kind == "broken":
-            yield Finding(line, f"{kind} target {target[:60]!r} {resolved.message}")
+            yield Finding(line, f"{kind} target {quoted(target)} {resolved.message}")

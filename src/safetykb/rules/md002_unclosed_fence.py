@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Document
+from ._text import quoted
 from .base import Context, Finding
 
 ID = "MD002"
@@ -64,6 +65,6 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
                  else f"line {doc.body_line + end - 1}, where its list item or quote ends")
         opening = lines[first].strip()
         yield Finding(doc.body_line + first,
-                      f"code fence {opening[:40]!r} is never closed: everything up to "
+                      f"code fence {quoted(opening, 40)} is never closed: everything up to "
                       f"{where} is shown as code and not read as steps or items; add a "
                       f"closing {tok.markup!r} line after the code")

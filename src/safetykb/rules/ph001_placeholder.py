@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import Document
+from ._text import quoted
 from ._values import strings
 from .base import Context, Finding
 
@@ -101,10 +102,6 @@ def may_hold(text: str, words: tuple[str, ...]) -> bool:
     return any(w in lowered for w in lower)
 
 
-def _shown(text: str) -> str:
-    return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not doc.fm_ok or doc.status != "approved":
         return
@@ -116,7 +113,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             match = rx.search(text) if may_hold(text, words) else None
             if match:
                 yield Finding(doc.line_of(key), f"placeholder {match.group(0)!r} in field "
-                                                f"'{key}' ({_shown(text)}): {advice}")
+                                                f"'{key}' ({quoted(text)}): {advice}")
                 break
     if not may_hold(doc.body, words) or not rx.search(doc.body):  # clean: one pass
         return
@@ -126,5 +123,5 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         match = rx.search(line)
         if match:
             yield Finding(number, f"placeholder {match.group(0)!r} in "
-                                  f"{_shown(line.strip())}: {advice}",
+                                  f"{quoted(line)}: {advice}",
                           column=match.start() + 1)

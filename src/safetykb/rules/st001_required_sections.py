@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Document
+from ._text import shorten
 from .base import Context, Finding
 
 ID = "ST001"
@@ -65,10 +66,10 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         index = titles.index(name.casefold())
         section = doc.sections[index]
         if index < position:
-            yield Finding(section.line, f"section '## {section.title}' is out of order; "
+            yield Finding(section.line, f"section '## {shorten(section.title)}' is out of order; "
                                         f"expected it after '## {previous}'")
         elif not (section.paragraphs or section.lists or section.items or section.subheadings):
-            yield Finding(section.line, f"section '## {section.title}' is empty; say what "
+            yield Finding(section.line, f"section '## {shorten(section.title)}' is empty; say what "
                                         "applies, or 'None.'")
         position = max(position, index)
         previous = name

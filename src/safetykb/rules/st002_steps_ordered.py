@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Document
+from ._steps import steps_section
+from ._text import shorten
 from .base import Context, Finding
 
 ID = "ST002"
@@ -33,16 +35,13 @@ SCOPE = "document"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    if not doc.fm_ok or doc.type not in ("procedure", "action"):
-        return
-    name = ctx.config.steps_section(doc.type, ctx.lang(doc))
-    section = doc.section(name) if name else None
+    section = steps_section(doc, ctx)
     if section is None:
         return  # ST001 reports the missing section.
     bullets = [b for b in section.lists if not b.ordered]
     if bullets:
-        yield Finding(bullets[0].line, f"steps in '## {section.title}' must be an ordered "
+        yield Finding(bullets[0].line, f"steps in '## {shorten(section.title)}' must be an ordered "
                                        "list (1. 2. 3.), not bullets")
     elif not section.lists:
-        yield Finding(section.line, f"'## {section.title}' has no ordered list of steps; "
+        yield Finding(section.line, f"'## {shorten(section.title)}' has no ordered list of steps; "
                                     "write the steps as 1. 2. 3.")

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model import Document
+from ._text import shorten
 from .base import Context, Finding
 
 ID = "ST004"
@@ -37,5 +38,5 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         # A '#' title heading in the body is ST005's (with a fix).
         if level > previous + 1:
             yield Finding(line, f"heading level {level} after level {previous}: expected "
-                                f"{'#' * (previous + 1)} '{text}'")
+                                f"{'#' * (previous + 1)} '{shorten(text)}'")
         previous = level

@@ -36,6 +36,7 @@ from collections.abc import Iterator
 
 from ..markdown import parser
 from ..model import Document
+from ._text import quoted, shorten
 from .base import Context, Finding
 
 ID = "ST005"
@@ -60,12 +61,13 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     title = doc.meta.get("title")
     for text, line in doc.h1:
         if _same(text, title):
-            yield Finding(line, f"'# {text}' repeats the title; the title comes from the "
-                                "front matter: delete this line (safetykb check --fix does)")
+            yield Finding(line, f"'# {shorten(text)}' repeats the title; the title comes "
+                                "from the front matter: delete this line (safetykb check "
+                                "--fix does)")
         else:
-            yield Finding(line, f"'# {text}' is a title heading, and not the document's "
-                                f"title {title!r}; the title comes from the front matter: "
-                                "make it '## ' or change 'title'")
+            yield Finding(line, f"'# {shorten(text)}' is a title heading, and not the "
+                                f"document's title {quoted(str(title))}; the title comes from "
+                                "the front matter: make it '## ' or change 'title'")
 
 
 def fix(doc: Document, text: str) -> str:

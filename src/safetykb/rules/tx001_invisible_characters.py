@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from ..model import Document
+from ._text import quoted
 from ._values import strings
 from .base import Context, Finding
 
@@ -67,7 +68,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             match = _BAD.search(found)
             if match:
                 char = match.group(0)
-                yield Finding(key_line, f"field '{key}': the value {found[:60]!r} holds the "
+                yield Finding(key_line, f"field '{key}': the value {quoted(found)} holds the "
                                         f"invisible character U+{ord(char):04X} "
                                         f"({_name(char)}), written as a YAML escape; delete it")
                 break

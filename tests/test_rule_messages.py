@@ -1,0 +1,40 @@
+"""Messages that quote document text: one line, cut at a word with an
+ellipsis (``rules/_text.py``), never in the middle of a word."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from conftest import FIXTURES, lint_root
+from safetykb.rules._text import ELLIPSIS, shorten
+
+MESSAGES = FIXTURES / "messages"
+
+
+def test_shorten_cuts_at_a_word_and_says_so() -> None:
+    text = "Where the power disconnecting means for equipment does not also disconnect"
+    short = shorten(text, 50)
+    assert short == "Where the power disconnecting means for" + ELLIPSIS
+    assert shorten("短" * 80, 10) == "短" * 9 + ELLIPSIS  # no spaces: cut at the limit
+    assert shorten("line one\n   line two") == "line one line two"
+    assert shorten("fits") == "fits"
+
+
+def test_quoted_document_text_is_cut_at_a_word(tmp_path: Path) -> None:
+    shutil.copytree(MESSAGES, tmp_path / "kb")
+    problems = lint_root(tmp_path / "kb")
+    source = (MESSAGES / "cl-msg-001.md").read_text("utf-8")
+    words = " ".join(source.split())
+    cut = [p for p in problems if ELLIPSIS in p.message]
+    assert {p.rule for p in cut} >= {"CL002", "CL004"}, [p.format_text() for p in problems]
+    for problem in problems:
+        assert "\n" not in problem.message, problem.format_text()
+    for problem in cut:
+        for shown in re.findall(rf"([^'\"]+){ELLIPSIS}", problem.message):
+            shown = shown.removeprefix("## ")
+            at = words.find(shown)
+            assert at >= 0, problem.message
+            # What follows the quoted part in the document starts a new word.
+            assert words[at + len(shown)] == " ", problem.message
