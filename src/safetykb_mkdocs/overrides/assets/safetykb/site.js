@@ -252,12 +252,13 @@
 
   /* One search at a time: keys typed while one runs are answered by one
    * search for the latest text when it ends (typing fast never queues up a
-   * search per key), and the one running, now stale, fetches nothing more
-   * (every input event is a new generation: `asked`). Latin text is searched
+   * search per key), and the one running, if overtaken before its results
+   * are fetched, fetches nothing more (every input event is a new
+   * generation: `asked`). Latin text is searched
    * from three letters, or two with a capital or a digit (an id part: "HD",
    * "L2"): one or two lower-case letters match nearly every page and only
-   * delay the search that follows; two of them load the index chunks the next
-   * letter needs. A single Chinese character is searched. */
+   * delay the search that follows (two are searched unseen, to read the
+   * index the next letter needs). A single Chinese character is searched. */
   function tooShort(q) {
     if (!/^[\x00-\x7f]+$/.test(q)) return false;
     return q.length < 2 || (q.length < 3 && !/[A-Z0-9]/.test(q));
@@ -284,7 +285,9 @@
     if (!q || tooShort(q)) {
       list.textContent = "";
       meta.textContent = "";
-      if (q.length > 1 && !offline) load().then(function (p) { return p.preload(q); });
+      // Two letters: searched unseen, which loads and reads the index chunks
+      // the third letter needs (reading a chunk is most of a first search).
+      if (q.length > 1 && !offline) load().then(function (p) { return p.search(q); });
       return;
     }
     running = true;
@@ -303,7 +306,9 @@
         return idLike ? byId(q, data).slice(0, MAX) : data;
       });
     }).then(function (data) {
-      if (data && mine === asked) show(query, data);
+      // Fetched before newer input came: shown until the newer search (next,
+      // one at a time) replaces it.
+      if (data) show(query, data);
       done();
     }).catch(function (err) {
       if (mine === asked) meta.textContent = String(err);
@@ -437,28 +442,49 @@
    * steps of a standardised action (purpose, hazards and controls, whose
    * hazards are summarised with icons at the top) fold into disclosures, in
    * place, so the first step is on the first screen. Nothing moves, nothing
-   * is removed; a wide screen or no script shows the page as written. */
+   * is removed; a wide screen or no script shows the page as written. The
+   * steps section is found by its name (or, renamed, as the first section
+   * holding an ordered list, wherever in it): it and what follows are never
+   * folded, and without one nothing is. */
+  var STEPS = /^(steps|items|procedure|\u64cd\u4f5c\u6b65\u9aa4|\u6b65\u9aa4|\u7a0b\u5e8f)$/i;
+
+  function headingText(h) {
+    var text = "";
+    h.childNodes.forEach(function (n) {
+      if (!(n.nodeType === 1 && n.classList.contains("headerlink"))) text += n.textContent;
+    });
+    return text.trim();
+  }
+
+  function sectionOf(h2) {
+    var nodes = [];
+    for (var n = h2.nextSibling; n && !(n.nodeType === 1 && n.tagName === "H2"); n = n.nextSibling) {
+      nodes.push(n);
+    }
+    return nodes;
+  }
+
+  function holdsSteps(h2) {
+    return sectionOf(h2).some(function (n) {
+      return n.nodeType === 1 && (n.tagName === "OL" || !!n.querySelector("ol"));
+    });
+  }
+
   var doc = document.querySelector(".skb-doc");
   var isAction = doc && doc.querySelector("[data-pagefind-meta='type:action']");
   if (isAction && window.matchMedia("(max-width: 44.9375em)").matches) {
     var heads = Array.prototype.slice.call(doc.querySelectorAll("h2"));
-    var steps = heads.filter(function (h) {
-      var next = h.nextElementSibling;
-      return next && next.tagName === "OL";
-    })[0];
-    heads.slice(0, heads.indexOf(steps)).forEach(function (h2) {
+    var steps = heads.filter(function (h) { return STEPS.test(headingText(h)); })[0] ||
+      heads.filter(holdsSteps)[0];
+    heads.slice(0, steps ? heads.indexOf(steps) : 0).forEach(function (h2) {
       var box = document.createElement("details");
       box.className = "skb-fold";
       var summary = document.createElement("summary");
+      var content = sectionOf(h2);
       h2.parentNode.insertBefore(box, h2);
       box.appendChild(summary);
       summary.appendChild(h2);
-      var next = box.nextSibling;
-      while (next && !(next.nodeType === 1 && next.tagName === "H2")) {
-        var move = next;
-        next = next.nextSibling;
-        box.appendChild(move);
-      }
+      content.forEach(function (n) { box.appendChild(n); });
     });
   }
 
