@@ -29,6 +29,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -314,37 +315,83 @@ def measure_history(kb: Path, work: Path) -> dict[str, float]:
 
 # --- search: ours (Pagefind) against Material's default (lunr) --------------
 #
-# Both sites are built once per knowledge base (the same pages: ours by
-# `safetykb build`, Material's by the baseline project) and kept under out/;
-# every run is one cold load of each in a new headless Chromium (Debian's
-# `chromium`): navigation start to the first result on screen (a
-# MutationObserver in the page), the bytes the server sent until then
-# (workers included: counted by the server), and the median time from a
-# keystroke to the updated results for five more keystrokes.
+# Both sites are built from the same pages (ours by `safetykb build`,
+# Material's by the baseline project) and kept under out/, rebuilt when the
+# knowledge base, the site code (src/) or the engines' versions change. Every
+# run is one cold load of each in a new headless Chromium (Debian's
+# `chromium`), measured the same way for both engines:
+#   - "first s": navigation start to the first frame painted with a search
+#     result in it (the query is typed as soon as the search box is visible);
+#   - "KB before first": what the server sent until then (workers included:
+#     counted by the server; with --gzip, compressed as an intranet server
+#     would send it, reported as "gzip" 1);
+#   - "keystroke ms": for each later key, one at a time, the median time
+#     from the key to the frame painted with its results (the last change
+#     of the result list it caused).
 
 SEARCH_QUERY = ("vent", "ilati")  # typed at once, then one key at a time
 SEARCH_FILES = r"^/(pagefind/|search/|assets/javascripts/(workers|lunr)/)"
+#: Serve the search sites gzip-compressed (--gzip).
+SEARCH_GZIP = False
+_STAMP = ".bench-stamp"
+
+
+def _site_stamp(kb: Path, code: bool, *packages: str) -> str:
+    """What a built search site depends on: the knowledge base (its
+    generation stamp), with ``code`` every file of the site code under src/,
+    and the versions of the packages named."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    digest.update((kb / ".generated").read_bytes() if (kb / ".generated").is_file() else b"")
+    for path in sorted((REPO / "src").rglob("*")) if code else []:
+        if path.is_file() and "__pycache__" not in path.parts and ".egg-info" not in str(path):
+            digest.update(path.relative_to(REPO).as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in packages:
+        digest.update(f"{name}={version(name)}".encode())
+    return digest.hexdigest()
 
 
 def _search_sites(kb: Path) -> tuple[Path, Path]:
     ours, theirs = OUT / f"search-{kb.name}-ours", OUT / f"search-{kb.name}-material"
-    if not (ours / "pagefind").is_dir():
+    stamps = {ours: _site_stamp(kb, True, "pagefind", "mkdocs-material"),
+              theirs: _site_stamp(kb, False, "mkdocs", "mkdocs-material")}
+
+    def fresh(site: Path) -> bool:
+        return (site / _STAMP).is_file() and (site / _STAMP).read_text("utf-8") == stamps[site]
+
+    if not fresh(ours) or not (ours / "pagefind").is_dir():
         shutil.rmtree(ours, ignore_errors=True)
         timed([PY, "-m", "safetykb.cli", "build", "--root", str(kb), "--site-dir", str(ours)])
-    if not (theirs / "search" / "search_index.json").is_file():
+        (ours / _STAMP).write_text(stamps[ours], "utf-8")
+    if not fresh(theirs) or not (theirs / "search" / "search_index.json").is_file():
         shutil.rmtree(theirs, ignore_errors=True)
-        base = _baseline_project(kb, OUT / f"search-{kb.name}-project")
+        project = OUT / f"search-{kb.name}-project"
+        shutil.rmtree(project, ignore_errors=True)
+        base = _baseline_project(kb, project)
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         timed([PY, "-m", "mkdocs", "build", "-q", "-f", str(base / "mkdocs.yml"),
                "-d", str(theirs)], env=env)
+        (theirs / _STAMP).write_text(stamps[theirs], "utf-8")
     return ours, theirs
 
 
-class _Counted:
-    """A static server for one site that logs (time, bytes) of every response."""
+#: Types a static server compresses with --gzip (Pagefind's own files are
+#: compressed already and go as they are, as nginx's gzip_types would).
+_GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml",
+               "text/javascript")
 
-    def __init__(self, directory: Path) -> None:
+
+class _Counted:
+    """A static server for one site that logs (time, bytes sent, path) of
+    every response; with ``gzip``, text is sent gzip-compressed to a client
+    that accepts it."""
+
+    def __init__(self, directory: Path, gzip: bool = False) -> None:
         import functools
+        import gzip as gzip_module
         import http.server
         import threading
 
@@ -355,12 +402,31 @@ class _Counted:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-            def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
-                size = os.fstat(source.fileno()).st_size
-                log.append((time.monotonic(), size, self.path))
+            def do_GET(self) -> None:
+                path = self.translate_path(self.path)
+                if os.path.isdir(path):
+                    if not self.path.split("?")[0].endswith("/"):
+                        super().do_GET()  # the redirect to the folder
+                        return
+                    path = os.path.join(path, "index.html")
+                if not os.path.isfile(path):
+                    self.send_error(404)
+                    return
+                with open(path, "rb") as source:
+                    body = source.read()
+                kind = self.guess_type(path)
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                if (gzip and "gzip" in self.headers.get("Accept-Encoding", "")
+                        and kind.startswith(_GZIP_TYPES)):
+                    body = gzip_module.compress(body, 6)
+                    self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                log.append((time.monotonic(), len(body), self.path))
                 if os.environ.get("SKB_BENCH_VERBOSE"):
-                    print(f"    {size:>9} {self.path}", file=sys.stderr)
-                super().copyfile(source, outputfile)
+                    print(f"    {len(body):>9} {self.path}", file=sys.stderr)
+                self.wfile.write(body)
 
         handler = functools.partial(Handler, directory=str(directory))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -372,23 +438,50 @@ class _Counted:
         self.server.server_close()
 
 
+# In the page before its own scripts: the time of every key, and of every
+# frame painted after a change of the search results (requestAnimationFrame
+# after the change, then the task after that frame: the frame is painted).
 _OBSERVE = """
-window.__skbFirst = null; window.__skbMut = [];
-new MutationObserver(() => {
-  const item = document.querySelector('.md-search-result__item');
-  if (item && window.__skbFirst === null) window.__skbFirst = performance.now();
-  window.__skbMut.push(performance.now());
+window.__skbFirst = null; window.__skbPaint = []; window.__skbKeys = [];
+const __skbPainted = (then) => requestAnimationFrame(() => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => then(performance.now());
+  channel.port2.postMessage(0);
+});
+new MutationObserver((records) => {
+  const inResults = records.some((r) => {
+    const node = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+    return node && node.closest && node.closest('.md-search-result');
+  });
+  if (!inResults) return;
+  const shown = !!document.querySelector('.md-search-result__item');
+  __skbPainted((t) => {
+    window.__skbPaint.push(t);
+    if (shown && window.__skbFirst === null) window.__skbFirst = t;
+  });
 }).observe(document, {subtree: true, childList: true, characterData: true});
-window.__skbKeys = [];
 document.addEventListener('keydown', () => window.__skbKeys.push(performance.now()), true);
 """
+
+
+def _keystroke_ms(page: Any, key: str) -> float:
+    """A key pressed: milliseconds to the last painted change of the result
+    list it caused (the list quiet for 300 ms after it)."""
+    page.keyboard.press(key)
+    pressed = float(page.evaluate("window.__skbKeys[window.__skbKeys.length - 1]"))
+    page.wait_for_function("t => window.__skbPaint.some(p => p > t)", arg=pressed,
+                           timeout=30_000)
+    page.wait_for_function("() => performance.now() - Math.max(...window.__skbPaint) > 300",
+                           timeout=30_000, polling=50)
+    after = [float(p) for p in page.evaluate("window.__skbPaint") if p > pressed]
+    return max(after) - pressed
 
 
 def _cold_search(site: Path, box: str) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    server = _Counted(site)
+    server = _Counted(site, gzip=SEARCH_GZIP)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=[
@@ -398,6 +491,8 @@ def _cold_search(site: Path, box: str) -> dict[str, float]:
             page.add_init_script(_OBSERVE)
             page.goto(server.url, wait_until="commit")
             started = server.log[0][0] if server.log else time.monotonic()
+            # Typed as soon as the box is on screen, as a person would.
+            page.locator(box).wait_for(state="visible", timeout=60_000)
             page.locator(box).click()
             page.locator(box).press_sequentially(SEARCH_QUERY[0])
             page.wait_for_function("window.__skbFirst !== null", timeout=300_000, polling=50)
@@ -411,39 +506,38 @@ def _cold_search(site: Path, box: str) -> dict[str, float]:
             sent = sum(size for size, _ in log)
             # What the search itself fetched: the index and the search code.
             searched = sum(size for size, path in log if re.search(SEARCH_FILES, path))
-            page.wait_for_timeout(500)
-            waits = []
-            for key in SEARCH_QUERY[1]:
-                before = len(page.evaluate("window.__skbMut"))
-                page.keyboard.press(key)
-                page.wait_for_function(f"window.__skbMut.length > {before}", timeout=30_000,
-                                       polling="raf")
-                page.wait_for_timeout(400)
-                pressed = float(page.evaluate("window.__skbKeys[window.__skbKeys.length-1]"))
-                after = [m for m in page.evaluate("window.__skbMut") if m >= pressed]
-                waits.append(min(after) - pressed)
+            # Later keys, one at a time, once the first results have settled.
+            page.wait_for_function(
+                "performance.now() - Math.max(...window.__skbPaint) > 500", timeout=60_000,
+                polling=50)
+            waits = [_keystroke_ms(page, key) for key in SEARCH_QUERY[1]]
             browser.close()
     finally:
         server.close()
     return {"first s": first_ms / 1000, "page s": page_ms / 1000,
             "from first key ms": first_ms - key_ms, "KB before first": sent / 1000,
-            "search KB": searched / 1000, "keystroke ms": statistics.median(waits)}
+            "search KB": searched / 1000, "keystroke ms": statistics.median(waits),
+            "gzip": float(SEARCH_GZIP)}
 
 
 def measure_search(kb: Path, work: Path) -> dict[str, float]:
     """Ours: time to the first result, bytes before it, later keystrokes,
-    and the index build alone (fresh process)."""
+    and the index build alone (fresh process, on a hard-linked copy of the
+    site: the measured site keeps the index its build wrote)."""
     ours, _ = _search_sites(kb)
     result = _cold_search(ours, "#skb-search-input")
+    result["index MB"] = sum(p.stat().st_size for p in (ours / "pagefind").rglob("*")
+                             if p.is_file()) / 1e6
+    copy = work / "search-index-copy"
+    shutil.copytree(ours, copy, copy_function=os.link,
+                    ignore=lambda folder, names: ["pagefind"] if Path(folder) == ours else [])
     code = ("import json, sys, time; from pathlib import Path; "
             "from safetykb.search import build_index; t = time.perf_counter(); "
             "r = build_index(Path(sys.argv[1])); "
             "print(json.dumps({'index s': time.perf_counter() - t}))")
-    out = subprocess.run([PY, "-c", code, str(ours)], capture_output=True, text=True,
+    out = subprocess.run([PY, "-c", code, str(copy)], capture_output=True, text=True,
                          check=True, cwd=REPO).stdout
     result.update({k: float(v) for k, v in json.loads(out).items()})
-    result["index MB"] = sum(p.stat().st_size for p in (ours / "pagefind").rglob("*")
-                             if p.is_file()) / 1e6
     return result
 
 
@@ -495,6 +589,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", nargs="+", choices=list(MEASUREMENTS))
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--gzip", action="store_true",
+                        help="serve the search sites gzip-compressed, as an intranet server would")
     parser.add_argument("--from-json", action="store_true",
                         help="re-render the last results.json without measuring")
     args = parser.parse_args()
@@ -506,6 +602,8 @@ def main() -> None:
             write_docs(report, table)
         return
     names = args.only or list(MEASUREMENTS)
+    global SEARCH_GZIP
+    SEARCH_GZIP = args.gzip
     OUT.mkdir(exist_ok=True)
     results: dict[str, dict[str, dict[str, float]]] = {}
     for size in args.sizes:

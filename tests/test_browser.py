@@ -90,6 +90,7 @@ def test_archived_document_is_not_found(page: Page, base_url: str) -> None:
     ("checklists/grinding/cl-grind-001/", "ul.contains-task-list > li"),
     ("procedures/actions/act-loto-001/", "h2#steps + ol > li"),
     ("procedures/actions/act-grind-001/", "h2#steps + ol > li"),
+    ("procedures/site/act-site-001/", "h2#steps ~ ol > li"),
 ])
 def test_first_item_is_visible_without_scrolling_on_a_phone(
         phone: tuple[Page, list[str]], base_url: str, uri: str, first: str,
@@ -111,6 +112,30 @@ def test_first_item_is_visible_without_scrolling_on_a_phone(
     tab.screenshot(path=str(tmp_path / "phone.png"))
     outside = [u for u in requests if not u.startswith(base_url)]
     assert not outside, outside
+
+
+def test_steps_that_start_with_a_paragraph_stay_open_on_a_phone(
+        phone: tuple[Page, list[str]], base_url: str) -> None:
+    """An action whose Steps section opens with a sentence before the list:
+    on a phone the sections above the steps fold, the steps never do, and
+    the first step is on the first screen."""
+    tab, _ = phone
+    tab.goto(base_url + "procedures/site/act-site-001/")
+    tab.wait_for_load_state("networkidle")
+    steps = tab.locator("article h2#steps")
+    expect(steps).to_be_visible()
+    assert tab.locator("article details h2#steps").count() == 0
+    # The sections above the steps are folded (closed), Purpose included.
+    folded = tab.eval_on_selector_all("article details.skb-fold h2", "hs => hs.map(h => h.id)")
+    assert folded == ["purpose", "hazards-and-controls"], folded
+    expect(tab.locator("article h2#steps ~ p").first).to_be_visible()
+    first = tab.locator("article h2#steps ~ ol > li").first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    assert box is not None and box["y"] + 24 <= PHONE["height"], box
+    # What follows the steps is not folded either.
+    expect(tab.locator("article h2#prohibited-actions")).to_be_visible()
+    assert tab.locator("article details h2#prohibited-actions").count() == 0
 
 
 def test_header_has_the_id_and_status_in_the_title_line(page: Page, base_url: str) -> None:

@@ -10,7 +10,6 @@ Chinese words. Each expected document must be among the first three results.
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from browser_support import (
     build_search_site,
     launch,
     require_chromium,
+    result_paths,
     search,
     serve,
 )
@@ -47,6 +47,9 @@ RELEVANCE = [
     ("LOTO", D + "actions/act-loto-001/"),
     ("LOTO", C + "lockout/cl-loto-001/"),
     ("ACT-LOTO-001", D + "actions/act-loto-001/"),
+    # A full id that other checklists of its area name in their text.
+    ("CL-SITE-002", C + "grinding/cl-site-002/"),
+    ("SITE-002", C + "grinding/cl-site-002/"),
     ("PROC-TRN-001", D + "training/proc-trn-001/"),
     ("GRIND", D + "actions/act-grind-001/"),
     # A superseded or withdrawn id leads to its archived page.
@@ -125,11 +128,34 @@ def test_relevance(box: tuple[Page, list[str]], query: str, expected: str) -> No
     assert expected in found[:3], (query, found[:5])
 
 
-@pytest.mark.parametrize("query", ["PROC-HD-001", "CL-HD-001", "PROC-SAF-001", "ACT-LOTO-001"])
+@pytest.mark.parametrize("query", ["PROC-HD-001", "CL-HD-001", "PROC-SAF-001", "ACT-LOTO-001",
+                                   "CL-SITE-002", "cl-site-002"])
 def test_a_full_id_finds_its_document_first(box: tuple[Page, list[str]], query: str) -> None:
     page, _ = box
     found = search(page, query)
     assert found and found[0].rstrip("/").endswith(query.lower()), found[:3]
+
+
+#: query -> (document, text its result must not show): print-only parts of
+#: a page are not searched (the notice of a printed page holds the page's id,
+#: so it was the excerpt of every search for an id).
+NOT_SHOWN = [
+    ("CL-SITE-002", C + "grinding/cl-site-002/", "Uncontrolled when printed"),
+    ("ACT-SITE-001", D + "site/act-site-001/", "Uncontrolled when printed"),
+    ("ACT-GRIND-001", D + "actions/act-grind-001/", "Uncontrolled when printed"),
+    ("PROC-TRN-001", D + "training/proc-trn-001/", "打印件为非受控文件"),
+]
+
+
+@pytest.mark.parametrize(("query", "document", "text"), NOT_SHOWN)
+def test_print_only_text_is_not_searched(box: tuple[Page, list[str]], query: str,
+                                         document: str, text: str) -> None:
+    page, _ = box
+    found = search(page, query)
+    assert document in found, (query, found)
+    item = page.locator(".md-search-result__item").nth(found.index(document))
+    shown = item.inner_text()
+    assert text.lower() not in shown.lower(), (query, shown[:500])
 
 
 def test_a_partial_id_puts_the_procedure_before_checklists(box: tuple[Page, list[str]]) -> None:
@@ -206,23 +232,35 @@ def test_results_follow_an_input_method(browser: Browser, base_url: str) -> None
     context.close()  # type: ignore[attr-defined]
 
 
-def test_later_keystrokes_answer_within_100_ms(browser: Browser, base_url: str) -> None:
+def test_each_keystroke_shows_the_results_of_its_text(browser: Browser, base_url: str) -> None:
+    """Typed one key at a time, every key's results are those of the text so
+    far, the same as that text pasted at once; typed fast, the last text's
+    results stay. (How fast: the keystroke row of benchmarks/run.py.)"""
     tab, context = _fresh(browser, base_url)
     box = tab.locator("#skb-search-input")
     box.click()
     box.press_sequentially("loc")
-    tab.wait_for_function("document.getElementById('skb-search-input')"
-                          ".getAttribute('data-skb-shown') === 'loc'", timeout=15_000)
-    times = []
+    shown = ("q => document.getElementById('skb-search-input')"
+             ".getAttribute('data-skb-shown') === q")
+    tab.wait_for_function(shown, arg="loc", timeout=15_000)
+    typed = {}
     for key, query in zip("kout", ["lock", "locko", "lockou", "lockout"], strict=True):
-        start = tab.evaluate("performance.now()")
         box.press(key)
-        tab.wait_for_function("q => document.getElementById('skb-search-input')"
-                              ".getAttribute('data-skb-shown') === q", arg=query,
-                              timeout=5_000, polling="raf")
-        times.append(tab.evaluate("performance.now()") - start)
+        tab.wait_for_function(shown, arg=query, timeout=15_000)
+        typed[query] = result_paths(tab)
+    assert C + "lockout/cl-loto-001/" in typed["lockout"][:3], typed
+    # Fast typing: no key waits for the one before; the last text wins.
+    box.fill("")
+    box.press_sequentially("tag out")
+    tab.wait_for_function(shown, arg="tag out", timeout=15_000)
+    tab.wait_for_timeout(500)
+    assert box.get_attribute("data-skb-shown") == "tag out"
+    fast = result_paths(tab)
+    for query, paths in typed.items():
+        assert search(tab, query) == paths, query
+    assert search(tab, "tag out") == fast
+    assert D + "actions/act-loto-001/" in fast[:3], fast
     context.close()  # type: ignore[attr-defined]
-    assert statistics.median(times) <= 100, times
 
 
 def test_one_or_two_small_letters_are_not_searched(box: tuple[Page, list[str]]) -> None:

@@ -67,3 +67,18 @@ def test_index_weighs_the_id_and_carries_filters(search_site: Path) -> None:
     archived = (search_site / "procedures/hidden-danger/proc-saf-001/index.html").read_text(
         "utf-8")
     assert "data-pagefind-body" not in archived
+
+
+def test_preloaded_search_files_are_the_ones_pagefind_loads(search_site: Path) -> None:
+    """Every page's head preloads Pagefind's script, its WebAssembly and the
+    bundle list: each is a file of the index, the WebAssembly the one the
+    main bundle names (a wrong guess would load 70 KB for nothing)."""
+    entry = json.loads((search_site / BUNDLE / "pagefind-entry.json").read_text("utf-8"))
+    wasm = {f"wasm.{lang['wasm'] or 'unknown'}.pagefind" for lang in entry["languages"].values()}
+    for page in ("index.html", "procedures/actions/act-grind-001/index.html"):
+        html = (search_site / page).read_text("utf-8")
+        links = re.findall(r'<link rel="(preload|modulepreload)" href="([^"]+)"', html)
+        hrefs = {href.rsplit("/", 1)[-1]: href for _, href in links if "pagefind/" in href}
+        assert set(hrefs) == {"pagefind.js", "safetykb-search.json"} | wasm, hrefs
+        for href in hrefs.values():
+            assert (search_site / page).parent.joinpath(href).resolve().is_file(), href

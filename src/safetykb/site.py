@@ -154,7 +154,8 @@ def uncontrolled_notice(doc: Document, kb: KnowledgeBase, lang: str) -> str:
         where = ("the site, id " if lang != "zh" else "网站（编号 ") + (doc.id or "") + \
             ("" if lang != "zh" else "）")
     text = UNCONTROLLED.get(lang, UNCONTROLLED["en"]).format(where=where)
-    return f'<p class="skb-uncontrolled">{escape(text)}</p>\n'
+    # Print-only: never searched (it would be the excerpt of every id search).
+    return f'<p class="skb-uncontrolled" data-pagefind-ignore>{escape(text)}</p>\n'
 
 
 #: Generated pages as rendered, by their Markdown. The live preview rebuilds

@@ -75,6 +75,12 @@
     });
   }
 
+  /* Pagefind's script and WebAssembly are preloaded by the page's head
+   * (main.html), so they arrive while the page loads; the engine itself starts
+   * (compiles, reads its metadata) when the search box is pointed at or
+   * focused, or once the page is idle, never on the first keystroke. */
+  var RANKING = { metaWeights: { title: 5, id: 20 } };
+
   function load() {
     if (engine) return engine;
     if (offline) {
@@ -90,17 +96,28 @@
       var pagefind = parts[0];
       var bundles = parts[1].bundles || [""];
       // noWorker: the queries are small; a worker would cost 40 KB and a round
-      // trip before the first result.
-      return pagefind.options({ excerptLength: 24, baseUrl: "/", noWorker: true }).then(function () {
-        return Promise.all(bundles.map(function (b) {
-          return b ? pagefind.mergeIndex(base + b) : null;
-        }));
-      }).then(function () {
-        pagefind.init();
-        return pagefind;
-      });
+      // trip before the first result. The id as a field of its own weighs most
+      // (a full id finds its document first, whatever mentions it).
+      var options = { excerptLength: 24, ranking: RANKING };
+      return pagefind.options({ excerptLength: 24, baseUrl: "/", noWorker: true, ranking: RANKING })
+        .then(function () {
+          pagefind.init();
+          return Promise.all(bundles.map(function (b) {
+            return b ? pagefind.mergeIndex(base + b, options) : null;
+          }));
+        }).then(function () { return pagefind; });
     });
     return engine;
+  }
+
+  /* Setup the first search would otherwise pay for, at idle time: the word
+   * segmenter the Chinese bundle uses (its dictionary loads on first use). */
+  function warm() {
+    if (typeof Intl === "undefined" || !Intl.Segmenter) return;
+    try {
+      var seg = new Intl.Segmenter("zh", { granularity: "word" });
+      Array.from(seg.segment("\u5b89\u5168\u751f\u4ea7 safety"));
+    } catch (e) { /* no segmenter: Pagefind does without */ }
   }
 
   function count(n) {
@@ -155,10 +172,11 @@
     return a;
   }
 
+  /* The results in one DOM update: built apart, then swapped in with the
+   * count, so the list never shows half a result set. */
   function show(query, data) {
-    list.textContent = "";
-    meta.textContent = count(data.length);
     var terms = query.trim();
+    var items = document.createDocumentFragment();
     data.forEach(function (d) {
       var li = document.createElement("li");
       li.className = "md-search-result__item";
@@ -170,8 +188,10 @@
       (d.sub_results || []).slice(1, 4).forEach(function (s) {
         if (s.title && s.title !== title) li.appendChild(link(s.url, s.title, 2, s.excerpt, terms));
       });
-      list.appendChild(li);
+      items.appendChild(li);
     });
+    list.replaceChildren(items);
+    meta.textContent = count(data.length);
     input.setAttribute("data-skb-results", String(data.length));
     input.setAttribute("data-skb-shown", query);
   }
@@ -232,23 +252,42 @@
 
   /* One search at a time: keys typed while one runs are answered by one
    * search for the latest text when it ends (typing fast never queues up a
-   * search per key). Latin text is searched from three letters, or two with
-   * a capital or a digit (an id part: "HD", "L2"): one or two lower-case
-   * letters match nearly every page and only delay the search that follows.
-   * A single Chinese character is searched. */
+   * search per key), and the one running, if overtaken before its results
+   * are fetched, fetches nothing more (every input event is a new
+   * generation: `asked`). Latin text is searched
+   * from three letters, or two with a capital or a digit (an id part: "HD",
+   * "L2"): one or two lower-case letters match nearly every page and only
+   * delay the search that follows (two are searched unseen, to read the
+   * index the next letter needs). A single Chinese character is searched. */
   function tooShort(q) {
     if (!/^[\x00-\x7f]+$/.test(q)) return false;
     return q.length < 2 || (q.length < 3 && !/[A-Z0-9]/.test(q));
   }
   var running = false, pending = false;
 
+  function changed() {
+    asked++;
+    search();
+  }
+
+  /* Ids are indexed in parts as well as whole: "HD-001" is searched as its
+   * parts ("HD 001"), which the id field of CL-HD-001 and PROC-HD-001 holds
+   * both of; a word with a hyphen ("two-hand") is searched as typed. */
+  function engineQuery(q) {
+    return ID_LIKE.test(q) && /[0-9]|^[^a-z]*$/.test(q) ? q.replace(/-/g, " ") : q;
+  }
+
   function search() {
     if (running) { pending = true; return; }
     var query = input.value;
-    var mine = ++asked;
-    if (!query.trim() || tooShort(query.trim())) {
+    var q = query.trim();
+    var mine = asked;
+    if (!q || tooShort(q)) {
       list.textContent = "";
       meta.textContent = "";
+      // Two letters: searched unseen, which loads and reads the index chunks
+      // the third letter needs (reading a chunk is most of a first search).
+      if (q.length > 1 && !offline) load().then(function (p) { return p.search(q); });
       return;
     }
     running = true;
@@ -256,18 +295,20 @@
       running = false;
       if (pending) { pending = false; search(); }
     };
+    var idLike = ID_LIKE.test(q);
     load().then(function (pagefind) {
-      return pagefind.search(query);
+      return pagefind.search(offline ? query : engineQuery(q));
     }).then(function (found) {
       if (mine !== asked || !found) return null;
       if (offline) return found;
-      var idLike = ID_LIKE.test(query.trim());
       var take = blend(query, found.results).slice(0, idLike ? 2 * MAX : MAX);
       return Promise.all(take.map(function (r) { return r.data(); })).then(function (data) {
-        return idLike ? byId(query.trim(), data).slice(0, MAX) : data;
+        return idLike ? byId(q, data).slice(0, MAX) : data;
       });
     }).then(function (data) {
-      if (data && mine === asked) show(query, data);
+      // Fetched before newer input came: shown until the newer search (next,
+      // one at a time) replaces it.
+      if (data) show(query, data);
       done();
     }).catch(function (err) {
       if (mine === asked) meta.textContent = String(err);
@@ -306,9 +347,11 @@
   if (input && list && meta) {
     // Every input event searches: typing, paste, drop, autofill, and the text an
     // input method commits (while an IME is composing, on compositionend).
-    input.addEventListener("input", function (e) { if (!e.isComposing) search(); });
-    input.addEventListener("compositionend", search);
+    input.addEventListener("input", function (e) { if (!e.isComposing) changed(); });
+    input.addEventListener("compositionend", changed);
+    // Pointing at the box or focusing it starts the engine.
     input.addEventListener("focus", function () { open(); load(); });
+    input.addEventListener("pointerenter", function () { load(); });
     input.addEventListener("pointerdown", function () { load(); });
     if (toggle) {
       toggle.addEventListener("change", function () {
@@ -347,12 +390,15 @@
     });
   }
 
-  /* The engine (about 120 KB, cached) loads as soon as the page is idle
-   * (this script runs once the page is parsed), so the first search does not
-   * wait for it; focusing the box loads it at once. */
+  /* The engine (about 120 KB, preloaded by the head, cached) starts as soon
+   * as the page is idle, so the first search does not wait for it; the word
+   * segmenter is set up in the next idle time. */
   if (input && list && meta && !offline) {
     var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
-    idle(function () { load(); }, { timeout: 300 });
+    idle(function () {
+      load();
+      idle(warm, { timeout: 1000 });
+    }, { timeout: 300 });
   }
 
   /* Highlight the searched words on the page a result led to (?h=words). */
@@ -396,28 +442,49 @@
    * steps of a standardised action (purpose, hazards and controls, whose
    * hazards are summarised with icons at the top) fold into disclosures, in
    * place, so the first step is on the first screen. Nothing moves, nothing
-   * is removed; a wide screen or no script shows the page as written. */
+   * is removed; a wide screen or no script shows the page as written. The
+   * steps section is found by its name (or, renamed, as the first section
+   * holding an ordered list, wherever in it): it and what follows are never
+   * folded, and without one nothing is. */
+  var STEPS = /^(steps|items|procedure|\u64cd\u4f5c\u6b65\u9aa4|\u6b65\u9aa4|\u7a0b\u5e8f)$/i;
+
+  function headingText(h) {
+    var text = "";
+    h.childNodes.forEach(function (n) {
+      if (!(n.nodeType === 1 && n.classList.contains("headerlink"))) text += n.textContent;
+    });
+    return text.trim();
+  }
+
+  function sectionOf(h2) {
+    var nodes = [];
+    for (var n = h2.nextSibling; n && !(n.nodeType === 1 && n.tagName === "H2"); n = n.nextSibling) {
+      nodes.push(n);
+    }
+    return nodes;
+  }
+
+  function holdsSteps(h2) {
+    return sectionOf(h2).some(function (n) {
+      return n.nodeType === 1 && (n.tagName === "OL" || !!n.querySelector("ol"));
+    });
+  }
+
   var doc = document.querySelector(".skb-doc");
   var isAction = doc && doc.querySelector("[data-pagefind-meta='type:action']");
   if (isAction && window.matchMedia("(max-width: 44.9375em)").matches) {
     var heads = Array.prototype.slice.call(doc.querySelectorAll("h2"));
-    var steps = heads.filter(function (h) {
-      var next = h.nextElementSibling;
-      return next && next.tagName === "OL";
-    })[0];
-    heads.slice(0, heads.indexOf(steps)).forEach(function (h2) {
+    var steps = heads.filter(function (h) { return STEPS.test(headingText(h)); })[0] ||
+      heads.filter(holdsSteps)[0];
+    heads.slice(0, steps ? heads.indexOf(steps) : 0).forEach(function (h2) {
       var box = document.createElement("details");
       box.className = "skb-fold";
       var summary = document.createElement("summary");
+      var content = sectionOf(h2);
       h2.parentNode.insertBefore(box, h2);
       box.appendChild(summary);
       summary.appendChild(h2);
-      var next = box.nextSibling;
-      while (next && !(next.nodeType === 1 && next.tagName === "H2")) {
-        var move = next;
-        next = next.nextSibling;
-        box.appendChild(move);
-      }
+      content.forEach(function (n) { box.appendChild(n); });
     });
   }
 
