@@ -112,10 +112,13 @@ def test_inspection_sheet_has_answer_boxes_and_hidden_danger_box(kb_root: Path) 
     assert "dangers" in kinds and kinds.index("dangers") < kinds.index("signoff")
     items = [b for b in sheet.pages[0].blocks if b.kind == "item"]
     assert len(items) == 5
-    # One tick box for the item and Yes / No / N/A: four squares per item.
-    assert all(sum(1 for x in b.boxes if abs(x.w - x.h) < 0.01 and x.fill is None
-                   and not x.role) == 4
-               for b in items)
+    # Yes / No / N/A and no tick box besides: three squares per item, in the
+    # answer columns right of the text.
+    for b in items:
+        squares = [x for x in b.boxes if abs(x.w - x.h) < 0.01 and x.fill is None
+                   and not x.role]
+        assert len(squares) == 3
+        assert all(x.x > max(t.x for t in b.texts) for x in squares)
     assert all(b.rules for b in items)  # the finding line
     pages, text = text_of(render_sheet(sheet))
     assert pages == 1

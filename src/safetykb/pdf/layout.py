@@ -447,7 +447,9 @@ class _Layout:
         pad = 2.0
         box = round(size * 0.85, 2)
         indent = 18.0 * min(item.depth, 3)
-        text_x = self.x + 6 + indent + box + 7
+        # An inspection item is answered in the Yes / No / N/A boxes alone: a
+        # tick box of its own would be a second place to mark the same check.
+        text_x = self.x + 6 + indent + (0 if inspection else box + 7)
         right = answers_x - 6 if inspection else self.x + self.w
         text = f"{self.L['critical']} {item.text}" if item.critical else item.text
         if self.lang == "zh" and item.critical:
@@ -455,8 +457,9 @@ class _Layout:
         lines = self.wrap(text, right - text_x, size, item.critical)
         y = pad + d.lines(lines, text_x, pad, size, bold=item.critical, role="item")
         base = baseline_of(size, pad)
-        d.boxes.append(Box(self.x + 6 + indent, base - 0.05 * size, box, box, 1.1))
-        if inspection:
+        if not inspection:
+            d.boxes.append(Box(self.x + 6 + indent, base - 0.05 * size, box, box, 1.1))
+        else:
             for i in range(3):
                 d.boxes.append(Box(answers_x + i * col + (col - box) / 2, base - 0.05 * size,
                                    box, box, 1.1))
