@@ -209,10 +209,21 @@ def test_codeowners_from_owner_and_teams(tmp_path: Path) -> None:
     assert partly.returncode == 1
     assert "procedures/gen/proc-gen-001.md:7:1: warning owner 'Example: Safety " \
            "Department' has no team" in partly.stderr
-    text = (repo / ".github/CODEOWNERS").read_text("utf-8")
+    # At the top of the repository, where GitHub and GitLab both read it (init
+    # sets up both; GitLab never reads .github/CODEOWNERS), not in the
+    # knowledge base's folder.
+    assert not (repo / ".github/CODEOWNERS").exists() and not (kb / "CODEOWNERS").exists()
+    text = (repo / "CODEOWNERS").read_text("utf-8")
     assert "/safety\\ kb/checklists/gen/cl-gen-001.md @plant/production @plant/shift-leads" \
         in text.splitlines()
     assert "proc-gen-001" not in text
+    # A repository that keeps its CODEOWNERS in .github/ gets it rewritten there.
+    (repo / "CODEOWNERS").rename(repo / "elsewhere")
+    (repo / ".github").mkdir()
+    (repo / ".github/CODEOWNERS").write_text("* @old\n", "utf-8")
+    assert codeowners().returncode == 1
+    assert (repo / ".github/CODEOWNERS").read_text("utf-8") == text
+    assert not (repo / "CODEOWNERS").exists()
     config.write_text(config.read_text("utf-8") + '  "Example: Safety Department": '
                       '"safety@example.org"\n', "utf-8")
     whole = codeowners("--output", "-")

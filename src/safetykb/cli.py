@@ -391,14 +391,15 @@ def import_cmd(files: tuple[Path, ...], doc_type: str, area: str | None, lang: s
 
 @main.command("codeowners")
 @click.option("--output", "-o", default=None,
-              help="File to write (default: .github/CODEOWNERS at the top of the git "
-                   "repository; '-' prints it).")
+              help="File to write (default: the repository's CODEOWNERS where it is, "
+                   "else CODEOWNERS at the top of the git repository, read by GitHub and "
+                   "GitLab; '-' prints it).")
 @root_option
 def codeowners_cmd(output: str | None, root: Path) -> None:
     """Write CODEOWNERS from each document's owner and the owners: teams in
     safetykb.yml, so that the owning department must approve a change (exit 1
     when a document's owner has no team)."""
-    from .codeowners import OwnersError, codeowners, repo_prefix, repo_top
+    from .codeowners import OwnersError, codeowners, default_target, repo_prefix, repo_top
     from .loader import load_kb
 
     root = _root(root)
@@ -416,7 +417,7 @@ def codeowners_cmd(output: str | None, root: Path) -> None:
     if output == "-":
         click.echo(text, nl=False)
     else:
-        target = Path(output) if output else repo_top(root) / ".github" / "CODEOWNERS"
+        target = Path(output) if output else default_target(repo_top(root))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, "utf-8")
         click.echo(f"safetykb: wrote {target}", err=True)

@@ -60,6 +60,22 @@ def repo_top(root: Path) -> Path:
     return top
 
 
+#: Where GitHub (``.github/``, the top, ``docs/``) and GitLab (the top,
+#: ``docs/``, ``.gitlab/``) look for the file; each reads only the first it finds.
+LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
+
+
+def default_target(top: Path) -> Path:
+    """The CODEOWNERS file to write at the top of the repository ``top``: the
+    one that is there already, else ``CODEOWNERS`` at the top, the one place
+    both GitHub and GitLab read outside ``docs/`` (``init`` sets both servers
+    up, and GitLab never reads ``.github/CODEOWNERS``)."""
+    for name in LOCATIONS:
+        if (top / name).is_file():
+            return top / name
+    return top / "CODEOWNERS"
+
+
 def _pattern(path: str) -> str:
     # CODEOWNERS patterns: a leading '/' anchors at the top; spaces and '#'
     # would end the pattern or start a comment, so they are escaped.
@@ -91,4 +107,5 @@ def codeowners(kb: KnowledgeBase, owners: dict[str, str], prefix: str = "") \
     return "\n".join(lines) + "\n", unowned
 
 
-__all__ = ["HEADER", "OwnersError", "Unowned", "codeowners", "repo_prefix", "repo_top"]
+__all__ = ["HEADER", "LOCATIONS", "OwnersError", "Unowned", "codeowners", "default_target",
+           "repo_prefix", "repo_top"]
