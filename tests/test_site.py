@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -75,8 +76,15 @@ def test_search_index_finds_documents_by_id_in_both_languages(site: Path) -> Non
 
 def test_rule_reference_is_generated_from_the_registry(site: Path) -> None:
     html = page(site, "for-authors/rules")
-    for rule in REGISTRY.values():
+    # The whole summary (the docstring's first paragraph, however many lines
+    # it takes) follows the default level, in the same paragraph.
+    paragraphs = [" ".join(unescape(re.sub(r"<[^>]+>", "", p)).split())
+                  for p in re.findall(r"<p>(<em>Default level:.*?)</p>", html, re.S)]
+    assert len(paragraphs) == len(REGISTRY)
+    for rule, shown in zip(REGISTRY.values(), paragraphs, strict=True):
         assert f'id="{slugify(rule.id + " " + rule.name)}"' in html, rule.id
+        summary = " ".join(rule.doc.split("\n\n", 1)[0].replace("`", "").split())
+        assert shown == f"Default level: {rule.level}. {summary}", rule.id
 
 
 def test_no_request_leaves_the_site(site: Path) -> None:

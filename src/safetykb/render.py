@@ -520,7 +520,9 @@ def rules_reference_markdown() -> str:
         out.append(f"| [{rule.id}](#{anchor}) | `{rule.name}` | {rule.level} | "
                    f"{rule.description} |")
     for rule in REGISTRY.values():
-        summary, _, rest = rule.doc.partition("\n")
+        # The summary is the docstring's first paragraph, on one or more lines.
+        summary, _, rest = rule.doc.partition("\n\n")
+        summary = " ".join(summary.split())
         out += ["", f"## {rule.id} {rule.name}", "",
                 f"*Default level: {rule.level}.* {summary}", "",
                 rest.strip().replace("::\n", ":\n"), ""]

@@ -1,5 +1,4 @@
-"""The numbers written in front of the steps must run 1, 2, 3 … without gaps,
-repeats or jumps back.
+"""Step numbers must run 1, 2, 3 … without gaps, repeats or jumps back.
 
 Reason: people refer to steps by number ("stop at step 6", "repeat from step
 4"), in permits, training and incident reports. The published page and the
