@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -106,10 +107,13 @@ SITE_KB = FIXTURES / "frozen-kb"
 
 
 def build_kb(root: Path, out: Path, today: dt.date = TODAY) -> subprocess.CompletedProcess[str]:
-    """``safetykb build`` of ``root`` into ``out`` as on ``today``."""
+    """``safetykb build`` of ``root`` into ``out`` as on ``today``. The cache
+    of checked documents goes beside ``out``, not into ``root`` (often a
+    fixture folder of the repository)."""
+    env = {**os.environ, "SAFETYKB_CACHE_DIR": str(out.parent / f".{out.name}-cache")}
     return subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--root", str(root),
                            "--site-dir", str(out), "--today", today.isoformat()],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env=env)
 
 
 @pytest.fixture(scope="session")

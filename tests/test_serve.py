@@ -80,6 +80,18 @@ def test_preview_shows_an_edited_document(tmp_path: Path) -> None:
         for page in ("id/PROC-GEN-001/", "reference/register/"):
             _wait_for(base + page, "Reporting hidden dangers, renamed")
         assert _get(base + "schema/front-matter.json") == schema
+        # A build that fails once the generated files are listed (the sanitiser
+        # would cut the page) leaves them as they may be: the next good build
+        # writes them again.
+        renamed = doc.read_text("utf-8").replace("title: Reporting hidden dangers, renamed",
+                                                 "title: Renamed twice")
+        doc.write_text(renamed + '\nPress <kbd data-key="stop">Stop</kbd>.\n', "utf-8")
+        deadline = time.monotonic() + 60
+        while "lose content" not in (tmp_path / "serve.log").read_text("utf-8"):
+            assert time.monotonic() < deadline, "the failed build was not reported"
+            time.sleep(0.1)
+        doc.write_text(renamed + "\nPress <kbd>Stop</kbd>.\n", "utf-8")
+        _wait_for(base + "id/PROC-GEN-001/", "Renamed twice")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

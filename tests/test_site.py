@@ -142,3 +142,14 @@ def test_area_folders_are_named_in_the_navigation(tmp_path: Path) -> None:
               re.findall(r'<span class="md-ellipsis">(.*?)</span>', home, re.S)}
     assert {"HD", "冲压车间", "Lockout", "General", "Actions"} <= titles, titles
     assert "Hd" not in titles and "Press" not in titles
+    # The header block and the tag pages name each area as the navigation does.
+    for folder, doc_id, name in (("hd", "proc-hd-001", "HD"),
+                                 ("press", "proc-press-001", "冲压车间"),
+                                 ("gen", "proc-gen-001", "General")):
+        html = (tmp_path / f"site/procedures/{folder}/{doc_id}/index.html").read_text("utf-8")
+        area = re.search(r'skb-field-area.*?<dd>(.*?)</dd>', html, re.S)
+        assert area is not None and re.sub(r"<[^>]+>", "", area.group(1)) == name, doc_id
+    areas = (tmp_path / "site/reference/areas/index.html").read_text("utf-8")
+    listed = {re.sub(r"<[^>]+>", "", t) for t in
+              re.findall(r'<li><a href="[^"]*">(.*?)</a>', areas)}
+    assert {"HD", "冲压车间", "General"} <= listed, listed

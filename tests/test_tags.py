@@ -11,6 +11,7 @@ with ``safetykb build --today``; the published HTML is read back.
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -240,3 +241,25 @@ def test_the_register_lists_documents_in_force_with_dates(site: Path) -> None:
     assert 'class="skb-col-effective" data-label="Effective">2026-03-01</td>' in text
     assert 'class="skb-col-title" data-label="Title" lang="zh">冲压二线班前检查</td>' in text
     assert {"area", "workstation", "hazard", "archive"} <= {t for _, _, t in page.links}
+
+
+def test_a_document_at_a_generated_address_stops_the_build(tmp_path: Path) -> None:
+    """A document filed where the build puts a generated page (here the
+    hazards index) would have been replaced by it without a word: the build
+    stops naming the document, and publishes nothing."""
+    kb = tmp_path / "kb"
+    shutil.copytree(TAGS_KB, kb)
+    config = kb / "safetykb.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "content_dirs: [procedures, checklists]",
+        "content_dirs: [procedures, checklists, reference]"), "utf-8")
+    (kb / "reference").mkdir()
+    source = (kb / "procedures/yard/proc-yard-002.md").read_text("utf-8")
+    (kb / "reference/hazards.md").write_text(source.replace("PROC-YARD-002", "PROC-YARD-009"),
+                                              "utf-8")
+    result = build_kb(kb, tmp_path / "site")
+    assert result.returncode != 0
+    assert "reference/hazards.md: its page would be published at reference/hazards/" \
+        in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()

@@ -29,7 +29,7 @@ from .links import page_dir, relative_url
 from .linter import default_today
 from .listing import REGISTER_COLUMNS, document_table, esc
 from .markdown import escape_text
-from .model import Document, KnowledgeBase
+from .model import Document, KnowledgeBase, area_title
 from .pdf import sheet_href
 from .render import (
     RenderedPage,
@@ -266,7 +266,7 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
     by_id = kb.by_id()
     used_by = used_by_map(kb)
     history = kb_history(kb.root, kb.config.content_dirs)
-    tags = TagIndex(kb.documents, lambda d: is_listed(d, drafts))
+    tags = TagIndex(kb.documents, lambda d: is_listed(d, drafts), area_names(kb))
     pages = [document_page(doc, kb, by_id, drafts, used_by, history, repo_url, sheets, tags)
              for doc in kb.documents if doc.fm_ok and is_published(doc, drafts)]
     in_force = {d.relpath for d in kb.documents if is_current(d)}
@@ -284,32 +284,72 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
         pages.append(_html_page(kb, uri, title, body, listed=uri in tags.index_uris,
                                 searchable=False))
     pages.append(_generated(kb, ARCHIVE_PAGE, "Archive", _archive_page(kb), searchable=False))
+    _no_shared_address(pages)
     return pages
+
+
+class AddressClash(ValueError):
+    """A document's page and a page the build generates (register, archive, a
+    tag page…) would have the same address: one would silently replace the
+    other."""
+
+
+def _no_shared_address(pages: list[SitePage]) -> None:
+    seen: dict[str, SitePage] = {}
+    for page in pages:
+        where = page_dir(page.uri)
+        other = seen.setdefault(where, page)
+        if other is page:
+            continue
+        doc = page if page.edit_path else other
+        generated = other if doc is page else page
+        if doc.edit_path and not generated.edit_path:
+            raise AddressClash(
+                f"{doc.edit_path}: its page would be published at {where}/, which the site "
+                f"uses for the generated page '{generated.title}'; move or rename the "
+                "document")
+        raise AddressClash(f"two pages would be published at {where}/ "
+                           f"({other.edit_path or other.title}, {page.edit_path or page.title})")
 
 
 #: An area code no longer than this is an abbreviation (HD), shown in capitals.
 ABBREVIATION_CHARS = 3
 
 
-def area_titles(kb: KnowledgeBase) -> dict[str, str]:
-    """Navigation titles of area folders, by folder path (``procedures/hd``):
-    the name ``areas:`` in ``safetykb.yml`` gives the folder's code, else the
-    code in capitals when it is a short abbreviation that the ids of the
-    folder's documents carry (PROC-HD-001 in ``hd/``). Other folders keep the
-    generator's title."""
+def area_names(kb: KnowledgeBase) -> dict[str, str]:
+    """The name of each area (the folder under a content folder, as
+    :attr:`~safetykb.model.Document.area` gives it), the same in the
+    navigation, on tag pages and in header blocks: the name ``areas:`` in
+    ``safetykb.yml`` gives the area's code, else the code in capitals when it
+    is a short abbreviation that the ids of the area's documents carry
+    (PROC-HD-001 in ``hd/``), else the folder's name as a title."""
     names = {str(k).upper(): str(v) for k, v in (kb.config.data.get("areas") or {}).items()}
-    content = set(kb.config.content_dirs)
     out: dict[str, str] = {}
     for doc in kb.documents:
-        folder = posixpath.dirname(doc.relpath)
-        if not folder or folder in content or folder in out:
+        area = doc.area
+        if area is None:
             continue
-        code = posixpath.basename(folder).upper()
+        code = area.upper()
         parts = (doc.id or "").split("-")
         if code in names:
-            out[folder] = names[code]
+            out[area] = names[code]
         elif len(parts) >= 3 and parts[1] == code and len(code) <= ABBREVIATION_CHARS:
-            out[folder] = code
+            out[area] = code
+        else:
+            out.setdefault(area, area_title(area))
+    return out
+
+
+def area_titles(kb: KnowledgeBase) -> dict[str, str]:
+    """Navigation titles of area folders, by folder path (``procedures/hd``),
+    where :func:`area_names` names the area otherwise than the generator
+    titles its folder."""
+    names = area_names(kb)
+    out: dict[str, str] = {}
+    for doc in kb.documents:
+        area = doc.area
+        if area is not None and names[area] != area_title(area):
+            out[doc.relpath.split("/", 1)[0] + "/" + area] = names[area]
     return out
 
 

@@ -32,7 +32,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .links import page_dir, relative_url
@@ -119,6 +119,8 @@ class Tag:
     slug: str = ""
     docs: list[Document] = field(default_factory=list)
     spellings: Counter[str] = field(default_factory=Counter)
+    #: The name shown, when it is not the label (an area's name).
+    name: str | None = None
 
     @property
     def label(self) -> str:
@@ -132,6 +134,8 @@ class Tag:
 
     @property
     def shown(self) -> str:
+        if self.name is not None:
+            return self.name
         return area_title(self.label) if self.facet == "area" else self.label
 
 
@@ -143,7 +147,8 @@ def facet_uri(facet: str) -> str:
 class TagIndex:
     """Every tag of the listed documents, by facet and key."""
 
-    def __init__(self, documents: Iterable[Document], listed: Callable[[Document], bool]):
+    def __init__(self, documents: Iterable[Document], listed: Callable[[Document], bool],
+                 area_names: Mapping[str, str] | None = None):
         self.tags: dict[str, dict[str, Tag]] = {f: {} for f in FACETS}
         for doc in sorted((d for d in documents if d.fm_ok and d.id and listed(d)),
                           key=lambda d: d.id or ""):
@@ -159,6 +164,8 @@ class TagIndex:
                         tag = self.tags[facet][key] = Tag(facet, key)
                     tag.docs.append(doc)
                     tag.spellings[" ".join(value.split())] += 1
+        for tag in self.tags["area"].values():
+            tag.name = (area_names or {}).get(tag.label)
         for tags in self.tags.values():
             _assign_slugs(list(tags.values()))
 

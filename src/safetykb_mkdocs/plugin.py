@@ -57,7 +57,7 @@ from safetykb.permalinks import permalink_pages
 from safetykb.prerender import PendingPages, PrerenderError, start_prerender
 from safetykb.schema import schema_text
 from safetykb.search import SearchIndexError, archived_records, build_index
-from safetykb.site import FEED, SitePage, area_titles, feed, site_pages
+from safetykb.site import FEED, AddressClash, SitePage, area_titles, feed, site_pages
 
 log = get_plugin_logger(__name__)
 
@@ -84,8 +84,10 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         self.sheets: Any = None
         self.dirty = False
         # The generated files (permanent addresses, schema, feed) as last
-        # written, for the live preview's rebuilds.
+        # written, for the live preview's rebuilds; those of the build under
+        # way count once it has written them (on_post_build).
         self.written: dict[str, str] = {}
+        self.pending: dict[str, str] = {}
         self.rendered: PendingPages | None = None
         # Header blocks of pages between on_page_content and on_post_page.
         self.headers: dict[str, str] = {}
@@ -128,8 +130,11 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
             log.info("site_url is not set (safetykb.yml or mkdocs.yml): sitemap.xml lists "
                      "no pages, feed.xml has no links and printed sheets no QR code")
         drafts = True if self.preview else None
-        self.pages = {page.uri: page for page in site_pages(
-            kb, drafts=drafts, repo_url=config.repo_url or "", sheets=not self.preview)}
+        try:
+            self.pages = {page.uri: page for page in site_pages(
+                kb, drafts=drafts, repo_url=config.repo_url or "", sheets=not self.preview)}
+        except AddressClash as exc:
+            raise PluginError(f"safetykb: {exc}; nothing was built") from None
         self.watch = [p for p in [*(self.root / d for d in kb.config.content_dirs),
                                   self.root / CONFIG_NAME] if p.exists()]
         # The theme layer (overrides/: search box, header styles, scripts),
@@ -208,7 +213,7 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
             if written.is_file():
                 return File.generated(config, relpath, abs_src_path=str(written))
         if self.preview:
-            self.written[relpath] = text
+            self.pending[relpath] = text
         return File.generated(config, relpath, content=text)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -289,8 +294,15 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
     def on_build_error(self, *, error: Exception) -> None:
         if self.rendered is not None:
             self.rendered.close()
+        # What a failed build wrote of its generated files is not known:
+        # the next one writes them all again.
+        for relpath in self.pending:
+            self.written.pop(relpath, None)
+        self.pending.clear()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.written.update(self.pending)
+        self.pending.clear()
         if self.rendered is not None:
             self.rendered.close()
             self.rendered = None
