@@ -363,7 +363,8 @@ def _search_sites(kb: Path) -> tuple[Path, Path]:
         return (site / _STAMP).is_file() and (site / _STAMP).read_text("utf-8") == stamps[site]
 
     if not fresh(ours) or not (ours / "pagefind").is_dir():
-        shutil.rmtree(ours, ignore_errors=True)
+        if not ours.is_symlink():  # (a link: the build's own, replaced as it ends)
+            shutil.rmtree(ours, ignore_errors=True)
         timed([PY, "-m", "safetykb.cli", "build", "--root", str(kb), "--site-dir", str(ours)])
         (ours / _STAMP).write_text(stamps[ours], "utf-8")
     if not fresh(theirs) or not (theirs / "search" / "search_index.json").is_file():

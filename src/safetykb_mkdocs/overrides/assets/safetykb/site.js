@@ -257,8 +257,8 @@
    * generation: `asked`). Latin text is searched
    * from three letters, or two with a capital or a digit (an id part: "HD",
    * "L2"): one or two lower-case letters match nearly every page and only
-   * delay the search that follows (two are searched unseen, to read the
-   * index the next letter needs). A single Chinese character is searched. */
+   * delay the search that follows (two fetch the index chunks the next
+   * letter needs). A single Chinese character is searched. */
   function tooShort(q) {
     if (!/^[\x00-\x7f]+$/.test(q)) return false;
     return q.length < 2 || (q.length < 3 && !/[A-Z0-9]/.test(q));
@@ -285,9 +285,10 @@
     if (!q || tooShort(q)) {
       list.textContent = "";
       meta.textContent = "";
-      // Two letters: searched unseen, which loads and reads the index chunks
-      // the third letter needs (reading a chunk is most of a first search).
-      if (q.length > 1 && !offline) load().then(function (p) { return p.search(q); });
+      // Two letters: the index chunks the third letter needs are fetched.
+      // (Searching them unseen would read them too, but costs the next
+      // letter as much again when typed fast.)
+      if (q.length > 1 && !offline) load().then(function (p) { return p.preload(q); });
       return;
     }
     running = true;
