@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, build_kb
+from safetykb import site
 from safetykb.linter import check_paths
 from safetykb.prerender import PARALLEL_THRESHOLD, PendingPages, render_page
 from safetykb.site import site_pages
@@ -38,6 +39,9 @@ def test_workers_render_what_one_process_renders(synth_kb: Path,
     pages = site_pages(kb)
     assert len(pages) >= PARALLEL_THRESHOLD
     serial = [render_page(page, kb) for page in pages]
+    # The workers must render for themselves, not inherit what the serial pass
+    # left in the generated pages' memo.
+    site._RENDERED.clear()
     pending = PendingPages(pages, kb, jobs=2)
     assert pending.parallel
     parallel = [pending.get(page.uri) for page in pages]

@@ -38,3 +38,13 @@ def test_quoted_document_text_is_cut_at_a_word(tmp_path: Path) -> None:
             assert at >= 0, problem.message
             # What follows the quoted part in the document starts a new word.
             assert words[at + len(shown)] == " ", problem.message
+
+
+def test_invisible_characters_at_the_ends_stay_in_the_quote() -> None:
+    """TX001 reports characters such as U+2028 at the end of a value; the
+    quote must still show them (repr), not trim them away."""
+    from safetykb.rules._text import quoted
+
+    assert quoted("Plant Manager\u2028") == "'Plant Manager\\u2028'"
+    assert quoted("\x0bSafety\x1c") == "'\\x0bSafety\\x1c'"
+    assert quoted("  two\nlines  ") == "'two lines'"

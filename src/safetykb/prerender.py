@@ -133,7 +133,7 @@ class PendingPages:
         for process, reader, share in self._workers:
             try:
                 kind, payload = reader.recv()
-            except EOFError:
+            except (EOFError, OSError):  # died before or while sending
                 kind, payload = "error", (f"the worker process rendering {len(share)} pages "
                                           f"(the first {uris[share[0]]}) died")
             reader.close()

@@ -159,8 +159,7 @@ def uncontrolled_notice(doc: Document, kb: KnowledgeBase, lang: str) -> str:
 
 
 #: Generated pages as rendered, by their Markdown. The live preview rebuilds
-#: them after every save, and mostly with the same text: the register of 1000
-#: documents alone takes about 0.5 s to render.
+#: them after every save, and mostly with the same text.
 _RENDERED: dict[str, RenderedPage] = {}
 _RENDERED_MAX = 16
 

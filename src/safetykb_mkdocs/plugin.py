@@ -195,8 +195,8 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
             except (FontError, ConfigError) as exc:
                 raise PluginError(f"safetykb: printed sheets: {exc}") from None
         # Bodies and header blocks, rendered by forked workers while MkDocs
-        # reads files and builds the navigation (after the sheets' fork: no
-        # process is forked from one that holds worker pipes it would copy).
+        # reads files and builds the navigation (forked after the sheets'
+        # worker, so they hold a copy of its pipe's end, which they never use).
         # The live preview renders the pages it rebuilds, one at a time.
         self.rendered = start_prerender(list(self.pages.values()), self.kb,
                                         jobs=1 if self.preview else None)
@@ -289,7 +289,11 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         if output.count(self.marker) != 1:
             raise PluginError(f"safetykb: {ours.uri}: the header block has no unique place "
                               "in the page")
-        return output.replace(self.marker, self.headers.pop(ours.uri, ""), 1)
+        header = self.headers.pop(ours.uri, None)
+        if header is None:
+            # Its banner (draft, superseded) must never go missing unnoticed.
+            raise PluginError(f"safetykb: {ours.uri}: the header block was not rendered")
+        return output.replace(self.marker, header, 1)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.rendered is not None:

@@ -19,7 +19,9 @@ _BREAKS = re.compile(r"[ \t]*[\r\n]+[ \t]*|\t+")
 
 def shorten(text: str, limit: int = LIMIT) -> str:
     """``text`` on one line, at most ``limit`` characters, cut at a word."""
-    one = _BREAKS.sub(" ", text.strip())
+    # Only spaces and tabs are trimmed: other invisible characters at the ends
+    # may be what the message is about (TX001), and repr() shows them.
+    one = _BREAKS.sub(" ", text).strip(" ")
     if len(one) <= limit:
         return one
     cut = one[: limit - 1]
