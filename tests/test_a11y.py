@@ -42,6 +42,9 @@ PAGES = [
     "reference/hazards/",
     "reference/hazards/bursting-wheel/",
     "reference/areas/press/",
+    "what-changed/",
+    "reference/archive/",
+    "for-authors/rules/",
 ]
 
 

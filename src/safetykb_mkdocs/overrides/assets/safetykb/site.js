@@ -501,6 +501,22 @@
     return a.localeCompare(b, undefined, { numeric: true });
   }
 
+  // A table wider than the screen scrolls inside Material's wrapper, which
+  // then has to be reachable by keyboard (WCAG 2.1.1): it gets a tab stop and
+  // a name. Material wraps the tables once its script has run: on load.
+  function scrollersFocusable() {
+    var zh = (document.documentElement.lang || "").indexOf("zh") === 0;
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (wrap.hasAttribute("tabindex") || wrap.scrollWidth <= wrap.clientWidth + 1) return;
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", zh ? "\u8868\u683c\uff08\u53ef\u6a2a\u5411\u6eda\u52a8\uff09"
+                                         : "Table (scrolls sideways)");
+    });
+  }
+  window.addEventListener("load", scrollersFocusable);
+  window.addEventListener("resize", scrollersFocusable);
+
   document.querySelectorAll("table.skb-sortable, .skb-sortable table").forEach(function (table) {
     var head = table.tHead && table.tHead.rows[0];
     var body = table.tBodies[0];
