@@ -263,3 +263,22 @@ def test_a_document_at_a_generated_address_stops_the_build(tmp_path: Path) -> No
         in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize(("relpath", "content_dirs", "area"), [
+    ("procedures/press/x.md", ["procedures", "checklists"], "press"),
+    ("procedures/x.md", ["procedures"], None),
+    ("kb/procedures/press/x.md", ["kb/procedures"], "press"),
+    ("press/x.md", ["."], "press"),
+    ("x.md", ["."], None),
+    ("procedures/hd/sub/x.md", ["procedures"], "hd"),
+    ("procedures/hd/x.md", [".", "procedures"], "hd"),
+    ("procedures/hd/x.md", ["./procedures/"], "hd"),
+])
+def test_the_area_is_the_folder_under_the_content_folder(
+        relpath: str, content_dirs: list[str], area: str | None) -> None:
+    from safetykb.loader import content_dir_of
+
+    doc = Document(path=Path(relpath), relpath=relpath, text="",
+                   content_dir=content_dir_of(relpath, content_dirs))
+    assert doc.area == area

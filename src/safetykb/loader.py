@@ -13,6 +13,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -367,9 +368,22 @@ def relpath_of(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def content_dir_of(relpath: str, content_dirs: Iterable[str]) -> str | None:
+    """The content folder (as configured, normalised) that holds ``relpath``:
+    the deepest one, ``.`` for the root; None when none does."""
+    best: str | None = None
+    for configured in content_dirs:
+        base = posixpath.normpath(configured.replace("\\", "/")).strip("/") or "."
+        inside = base == "." or relpath == base or relpath.startswith(base + "/")
+        if inside and (best is None or best == "." or len(base) > len(best)):
+            best = base
+    return best
+
+
 def load_document(path: Path, root: Path, config: Config) -> Document:
     """Read one file into a :class:`Document`; never raises on bad content."""
     doc = Document(path=path, relpath=relpath_of(path, root), text="")
+    doc.content_dir = content_dir_of(doc.relpath, config.content_dirs)
     if path.is_symlink():
         try:
             target = path.resolve()

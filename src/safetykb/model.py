@@ -157,6 +157,9 @@ class Document:
     #: The body's block tokens from the loader's parse, kept while the
     #: document-scope rules run (they need not parse again), then dropped.
     block_tokens: list[Any] | None = field(default=None, repr=False, compare=False)
+    #: The content folder the document was found under (``procedures``,
+    #: ``kb/checklists``, ``.``), relative to the root; None when unknown.
+    content_dir: str | None = None
 
     def tokens(self) -> list[Any]:
         """The body's block tokens (markdown-it), parsed once."""
@@ -197,8 +200,15 @@ class Document:
         """The area the document is filed under: the folder under its content
         folder (``procedures/press/x.md`` -> ``press``); None for a document
         directly in a content folder."""
-        parts = self.relpath.split("/")
-        return parts[1] if len(parts) > 2 else None
+        base = self.content_dir
+        if base is None:
+            parts = self.relpath.split("/")
+            return parts[1] if len(parts) > 2 else None
+        rest = self.relpath if base in ("", ".") else self.relpath.removeprefix(base + "/")
+        if rest == self.relpath and base not in ("", "."):
+            return None
+        head, sep, _ = rest.partition("/")
+        return head if sep else None
 
     def line_of(self, key: str) -> int:
         """The line of front-matter key ``key``, or of the opening ``---``."""

@@ -348,7 +348,8 @@ def area_titles(kb: KnowledgeBase) -> dict[str, str]:
     for doc in kb.documents:
         area = doc.area
         if area is not None and names[area] != area_title(area):
-            out[doc.relpath.split("/", 1)[0] + "/" + area] = names[area]
+            base = doc.content_dir or doc.relpath.split("/", 1)[0]
+            out[area if base == "." else f"{base}/{area}"] = names[area]
     return out
 
 
