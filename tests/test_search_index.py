@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,28 @@ def test_index_weighs_the_id_and_carries_filters(search_site: Path) -> None:
     archived = (search_site / "procedures/hidden-danger/proc-saf-001/index.html").read_text(
         "utf-8")
     assert "data-pagefind-body" not in archived
+
+
+
+def test_indexer_reads_the_searchable_region_only(search_site: Path, tmp_path: Path) -> None:
+    from safetykb.search import REGION_END, REGION_START, build_index, search_view
+
+    text = (search_site / "procedures/hidden-danger/proc-hd-001/index.html").read_text("utf-8")
+    view = search_view(text, "en")
+    assert 'class="md-nav' in text and 'class="md-nav' not in view
+    assert "data-pagefind-body" in view and len(view) < len(text) / 2
+    assert view.startswith('<!doctype html><html lang="en">') and "<title>" in view
+    # The same records as when Pagefind reads the whole pages (markers taken out).
+    region, whole = tmp_path / "region", tmp_path / "whole"
+    for copy in (region, whole):
+        shutil.copytree(search_site, copy)
+    for path in whole.rglob("*.html"):
+        page = path.read_text("utf-8")
+        if REGION_START in page:
+            path.write_text(page.replace(REGION_START, "").replace(REGION_END, ""), "utf-8")
+    found = []
+    for copy in (region, whole):
+        build_index(copy)
+        found.append(sorted(json.dumps(f, sort_keys=True) for f in _fragments(copy)))
+    assert len(found[0]) > 10
+    assert found[0] == found[1]
