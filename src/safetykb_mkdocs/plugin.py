@@ -115,6 +115,13 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         drafts = True if self.preview else None
         self.pages = {page.uri: page for page in site_pages(
             kb, drafts=drafts, repo_url=config.repo_url or "", sheets=not self.preview)}
+        # Bodies and header blocks, rendered by forked workers while MkDocs
+        # reads files and builds the navigation; the live preview renders the
+        # pages it rebuilds, one at a time.
+        if self.rendered is not None:
+            self.rendered.close()
+        self.rendered = start_prerender(list(self.pages.values()), kb,
+                                        jobs=1 if self.preview else None)
         self.watch = [p for p in [*(self.root / d for d in kb.config.content_dirs),
                                   self.root / CONFIG_NAME] if p.exists()]
         # The theme layer (overrides/: search box, header styles, scripts),
@@ -174,12 +181,6 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
                                                commit=git_commit(self.root))
             except (FontError, ConfigError) as exc:
                 raise PluginError(f"safetykb: printed sheets: {exc}") from None
-        # Bodies and header blocks, rendered by forked workers while MkDocs
-        # reads files and builds the navigation (after the sheets' fork: no
-        # process is forked from one that holds worker pipes it would copy).
-        # The live preview renders the pages it rebuilds, one at a time.
-        self.rendered = start_prerender(list(self.pages.values()), self.kb,
-                                        jobs=1 if self.preview else None)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
