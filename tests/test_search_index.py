@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,27 @@ def test_preloaded_search_files_are_the_ones_pagefind_loads(search_site: Path) -
         assert set(hrefs) == {"pagefind.js", "safetykb-search.json"} | wasm, hrefs
         for href in hrefs.values():
             assert (search_site / page).parent.joinpath(href).resolve().is_file(), href
+
+
+def test_indexer_reads_the_searchable_region_only(search_site: Path, tmp_path: Path) -> None:
+    from safetykb.search import REGION_END, REGION_START, build_index, search_view
+
+    text = (search_site / "procedures/hidden-danger/proc-hd-001/index.html").read_text("utf-8")
+    view = search_view(text, "en")
+    assert 'class="md-nav' in text and 'class="md-nav' not in view
+    assert "data-pagefind-body" in view and len(view) < len(text) / 2
+    assert view.startswith('<!doctype html><html lang="en">') and "<title>" in view
+    # The same records as when Pagefind reads the whole pages (markers taken out).
+    region, whole = tmp_path / "region", tmp_path / "whole"
+    for copy in (region, whole):
+        shutil.copytree(search_site, copy)
+    for path in whole.rglob("*.html"):
+        page = path.read_text("utf-8")
+        if REGION_START in page:
+            path.write_text(page.replace(REGION_START, "").replace(REGION_END, ""), "utf-8")
+    found = []
+    for copy in (region, whole):
+        build_index(copy)
+        found.append(sorted(json.dumps(f, sort_keys=True) for f in _fragments(copy)))
+    assert len(found[0]) > 10
+    assert found[0] == found[1]

@@ -499,6 +499,20 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Fork worker processes inside this: the objects that exist now are left
+    out of every later cyclic collection (``gc.freeze``), so a worker's
+    collections do not walk, and so copy page by page, the heap it inherits.
+    The parent's objects are collected as before once the workers are
+    started."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _load_chunk(args: tuple[list[Path], Path, Config, Prepare | None]) -> list[Document]:
     with paused_gc():
         return _load_chunk_now(args)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .crosscheck import mismatch
-from .loader import worker_count
+from .loader import frozen_heap, worker_count
 from .model import KnowledgeBase
 from .render import RenderedPage
 from .site import SitePage
@@ -107,17 +107,18 @@ class PendingPages:
         context = multiprocessing.get_context("fork")
         _JOB = (pages, kb)
         try:
-            for number in range(jobs):
-                # Every jobs-th page: long and short documents spread evenly.
-                share = list(range(number, len(pages), jobs))
-                if not share:
-                    break
-                reader, writer = context.Pipe(duplex=False)
-                process = context.Process(target=_render_share, args=(writer, share),
-                                          daemon=True)
-                process.start()
-                writer.close()
-                self._workers.append((process, reader, share))
+            with frozen_heap():
+                for number in range(jobs):
+                    # Every jobs-th page: long and short documents spread evenly.
+                    share = list(range(number, len(pages), jobs))
+                    if not share:
+                        break
+                    reader, writer = context.Pipe(duplex=False)
+                    process = context.Process(target=_render_share, args=(writer, share),
+                                              daemon=True)
+                    process.start()
+                    writer.close()
+                    self._workers.append((process, reader, share))
         finally:
             _JOB = None
 

@@ -29,11 +29,9 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Collection, Iterable
@@ -50,6 +48,11 @@ from .model import KnowledgeBase
 BUNDLE = "pagefind"
 MANIFEST = "safetykb-search.json"
 BODY_MARK = "data-pagefind-body"
+#: Around the searchable region of a page (the theme's main.html): only this
+#: part is handed to Pagefind, not the navigation of every page.
+REGION_START = "<!--skb-search-region-->"
+REGION_END = "<!--/skb-search-region-->"
+_TITLE = re.compile(r"<title>[^<]*</title>")
 _LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
 #: Folders of the built site that never hold pages to search.
 _SKIP = {BUNDLE, "assets", "search"}
@@ -106,11 +109,25 @@ def _url(site: Path, path: Path) -> str:
     return rel[: -len("index.html")] if rel.endswith("/index.html") else rel
 
 
+def search_view(text: str, lang: str) -> str:
+    """What the indexer reads of a built page: its language, title and the
+    searchable region the theme marks (the whole page when it marks none).
+    Pagefind records only the ``data-pagefind-body`` part anyway, but it
+    parses all it is given: at 1000 documents the navigation was most of
+    every page."""
+    start, end = text.find(REGION_START), text.rfind(REGION_END)
+    if start < 0 or end < start:
+        return text
+    title = _TITLE.search(text, 0, start)
+    return (f'<!doctype html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
+            f'{title.group(0) if title else ""}</head><body>{text[start:end]}</body></html>')
+
+
 def marked_pages(site: Path) -> Iterable[tuple[str, str, str]]:
     """(url, lang, html) of every built page marked for the search."""
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site)
-        if rel.parts[0] in _SKIP or rel.as_posix() == "404.html":
+        if rel.parts[0] in _SKIP or rel.parts[0].startswith(".") or rel.as_posix() == "404.html":
             continue
         text = path.read_text("utf-8")
         if BODY_MARK not in text:
@@ -133,40 +150,41 @@ def build_index(site_dir: Path, *, exclude: Collection[str] = (),
     started = time.perf_counter()
     site = Path(site_dir)
     hidden = {u.strip("/") for u in exclude}
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for url, lang, text in marked_pages(site):
-        if url.strip("/") in hidden:
-            raise SearchIndexError(f"{url} must not be searched (superseded, withdrawn or "
-                                   "draft) but is marked for the search index")
-        groups.setdefault(lang, []).append((url, text))
-    records = list(archived)
-    for record in records:
-        groups.setdefault(record.lang, [])
-    if not groups:
-        groups[default_lang] = []
+    # Only URLs are kept: each page's searchable region is written into the
+    # stage of its language as it is read, and the page let go.
+    groups: dict[str, list[str]] = {}
     report = IndexReport()
     out = site / BUNDLE
     if out.exists():
         shutil.rmtree(out)
-    langs = sorted(groups, key=lambda lang: (lang != default_lang, lang))
-    bundles = []
     stage_root = Path(tempfile.mkdtemp(prefix=".search-", dir=site))
     try:
+        for url, lang, text in marked_pages(site):
+            if url.strip("/") in hidden:
+                raise SearchIndexError(f"{url} must not be searched (superseded, withdrawn or "
+                                       "draft) but is marked for the search index")
+            groups.setdefault(lang, []).append(url)
+            _stage_page(stage_root / lang, url, search_view(text, lang))
+        records = list(archived)
+        for record in records:
+            groups.setdefault(record.lang, [])
+        if not groups:
+            groups[default_lang] = []
+        langs = sorted(groups, key=lambda lang: (lang != default_lang, lang))
+        bundles = []
         jobs = []
         for number, lang in enumerate(langs):
             target = out if number == 0 else out / lang
             bundles.append("" if number == 0 else f"{lang}/")
             mine = [r for r in records if r.lang == lang]
             stage = stage_root / lang
-            stage.mkdir()
-            for url, _ in groups[lang]:
-                _link_into(site, stage, url)
+            stage.mkdir(exist_ok=True)
             for record in mine:
                 page = stage / record.url / "index.html"
                 page.parent.mkdir(parents=True, exist_ok=True)
                 page.write_text(_record_page(record), "utf-8")
             jobs.append((stage, target, lang))
-            report.pages[lang] = [url for url, _ in groups[lang]]
+            report.pages[lang] = groups[lang]
             report.records += [r.url for r in mine]
         # One Pagefind process per language, side by side.
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
@@ -179,16 +197,11 @@ def build_index(site_dir: Path, *, exclude: Collection[str] = (),
     return report
 
 
-def _link_into(site: Path, stage: Path, url: str) -> None:
-    """The built page of ``url`` in ``stage`` at the same place (a hard link,
-    or a copy where links are not possible)."""
-    rel = f"{url}index.html" if url == "" or url.endswith("/") else url
-    source, target = site / rel, stage / rel
+def _stage_page(stage: Path, url: str, text: str) -> None:
+    """``text`` as the page of ``url`` in ``stage`` (at the built page's place)."""
+    target = stage / (f"{url}index.html" if url == "" or url.endswith("/") else url)
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+    target.write_text(text, "utf-8")
 
 
 def _record_page(record: ArchivedRecord) -> str:
@@ -206,10 +219,27 @@ def _record_page(record: ArchivedRecord) -> str:
             "</main></body></html>")
 
 
+_NOT_INSTALLED = "pagefind is not installed: pip install 'pagefind[extended]'"
+
+
+def _pagefind_binary() -> str:
+    """The Pagefind executable of the installed ``pagefind`` package (run
+    directly: ``python -m pagefind`` starts a Python per language only to
+    exec it)."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        raise SearchIndexError(_NOT_INSTALLED) from None
+    binary = get_executable()
+    if binary is None or not binary.is_file():
+        raise SearchIndexError(_NOT_INSTALLED)
+    return str(binary)
+
+
 def _run_pagefind(stage: Path, target: Path, lang: str) -> None:
     """Pagefind's own binary (the extended build, with Chinese word
     segmentation) over the staged pages of one language."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(stage),
+    command = [_pagefind_binary(), "--site", str(stage),
                "--output-path", str(target), "--force-language", lang, "--quiet",
                # Material's permalink marks (¶); the revision history and print
                # link the build adds under a document's header.
@@ -220,8 +250,6 @@ def _run_pagefind(stage: Path, target: Path, lang: str) -> None:
         raise SearchIndexError(f"pagefind did not run: {exc}") from exc
     if result.returncode != 0 or not (target / "pagefind.js").is_file():
         detail = (result.stderr or result.stdout).strip()[-2000:]
-        if "No module named pagefind" in detail:
-            detail = "pagefind is not installed: pip install 'pagefind[extended]'"
         raise SearchIndexError(f"pagefind failed ({result.returncode}): {detail}")
 
 

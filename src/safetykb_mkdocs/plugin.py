@@ -135,6 +135,13 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
                 kb, drafts=drafts, repo_url=config.repo_url or "", sheets=not self.preview)}
         except AddressClash as exc:
             raise PluginError(f"safetykb: {exc}; nothing was built") from None
+        # Bodies and header blocks, rendered by forked workers while MkDocs
+        # reads files and builds the navigation; the live preview renders the
+        # pages it rebuilds, one at a time.
+        if self.rendered is not None:
+            self.rendered.close()
+        self.rendered = start_prerender(list(self.pages.values()), kb,
+                                        jobs=1 if self.preview else None)
         self.watch = [p for p in [*(self.root / d for d in kb.config.content_dirs),
                                   self.root / CONFIG_NAME] if p.exists()]
         # The theme layer (overrides/: search box, header styles, scripts),
@@ -194,12 +201,6 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
                                                commit=git_commit(self.root))
             except (FontError, ConfigError) as exc:
                 raise PluginError(f"safetykb: printed sheets: {exc}") from None
-        # Bodies and header blocks, rendered by forked workers while MkDocs
-        # reads files and builds the navigation (forked after the sheets'
-        # worker, so they hold a copy of its pipe's end, which they never use).
-        # The live preview renders the pages it rebuilds, one at a time.
-        self.rendered = start_prerender(list(self.pages.values()), self.kb,
-                                        jobs=1 if self.preview else None)
         return files
 
     def _generated(self, config: MkDocsConfig, relpath: str, text: str) -> File:

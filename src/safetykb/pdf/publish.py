@@ -17,7 +17,7 @@ from typing import Any
 
 from ..config import ConfigError
 from ..current import is_current
-from ..loader import worker_count
+from ..loader import frozen_heap, worker_count
 from ..model import Document, KnowledgeBase
 from .fonts import FontError
 from .layout import PrintSettings, Sheet, layout_sheet
@@ -164,7 +164,8 @@ class PendingSheets:
         self._reader = reader
         self._process = context.Process(target=_publish_child,
                                         args=(writer, kb, out_dir, commit, site_url))
-        self._process.start()
+        with frozen_heap():
+            self._process.start()
         writer.close()
 
     def wait(self) -> dict[str, str]:
