@@ -17,13 +17,40 @@ import pytest
 from safetykb.synth import generate
 
 
-def _build(root: Path) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
+def _interruptible() -> None:
+    # As in a terminal: a test run started in the background (`pytest &`, some
+    # CI runners) passes SIGINT on ignored, and Ctrl-C would then not stop the
+    # build at all.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+#: A MkDocs hook for the knowledge base of these tests: with HOLD_ENV set, the
+#: build stops after everything is written (its last on_post_build, after the
+#: safetykb plugin's), says so in that file and waits there to be interrupted,
+#: however fast or loaded the machine is.
+HOLD_ENV = "SAFETYKB_TEST_HOLD"
+_HOLD_HOOK = f"""
+import os
+import time
+
+
+def on_post_build(config, **kwargs):
+    hold = os.environ.get("{HOLD_ENV}")
+    if hold:
+        open(hold, "w").close()
+        time.sleep(300)
+"""
+
+
+def _build(root: Path, hold: Path | None = None) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
     """A build in a process group of its own, and the file its stderr goes to
-    (a pipe nobody reads would fill with the checker's warnings and stall it)."""
+    (a pipe nobody reads would fill with the checker's warnings and stall it);
+    with ``hold``, the build waits when it is about to publish."""
     log = tempfile.TemporaryFile()  # noqa: SIM115 (read by the caller after the build)
+    env = {**os.environ, HOLD_ENV: str(hold)} if hold else None
     return subprocess.Popen([sys.executable, "-m", "safetykb.cli", "build", "--root", str(root)],
-                            stdout=subprocess.DEVNULL, stderr=log,
-                            start_new_session=True), log
+                            stdout=subprocess.DEVNULL, stderr=log, env=env,
+                            start_new_session=True, preexec_fn=_interruptible), log
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -33,21 +60,26 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=60)
 
 
-def _wait_for_pages(root: Path, old: set[Path], timeout: float = 120) -> Path:
-    """The new build's staging folder, once the build has written pages into it."""
+def _wait_for_hold(root: Path, old: set[Path], hold: Path, timeout: float = 300) -> Path:
+    """The new build's staging folder, once the build holds before publishing."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for staging in set(root.glob(".site.building-*")) - old:
-            if any(staging.glob("procedures/*/*/*/index.html")):
-                return staging
+    while not hold.exists():
+        assert time.monotonic() < deadline, "the build did not get to publishing in time"
         time.sleep(0.05)
-    raise AssertionError("the build wrote no page in time")
+    staging = set(root.glob(".site.building-*")) - old
+    assert len(staging) == 1, staging
+    found = staging.pop()
+    assert any(found.glob("procedures/*/*/*/index.html")), "no page written"
+    return found
 
 
 @pytest.fixture(scope="module")
 def built_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("atomic") / "kb"
     generate(root, 300)
+    (root / "hold_hook.py").write_text(_HOLD_HOOK, "utf-8")
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("\nhooks:\n  - hold_hook.py\n")
     result = subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--root", str(root)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -71,9 +103,10 @@ def test_interrupted_build_keeps_the_previous_site(built_kb: Path, how: int) -> 
     before = _snapshot(site)
     _change_a_document(built_kb)
     old = set(built_kb.glob(".site.building-*"))  # left by an earlier SIGKILL
-    process, log = _build(built_kb)
+    hold = built_kb.parent / f"hold-{how}"
+    process, log = _build(built_kb, hold)
     try:
-        staging = _wait_for_pages(built_kb, old)
+        staging = _wait_for_hold(built_kb, old, hold)
         os.killpg(process.pid, how)
         process.wait(timeout=60)
     finally:
