@@ -649,6 +649,9 @@ def write_docs(report: dict[str, object], table: str) -> None:
     before, _, rest = text.partition(start)
     _, _, after = rest.partition(end)
     page.write_text(before + block + after, "utf-8")
+    # The numbers behind the table, kept in the repository beside it.
+    (REPO / "benchmarks/results-latest.json").write_text(json.dumps(report, indent=2) + "\n",
+                                                         "utf-8")
 
 
 if __name__ == "__main__":
