@@ -8,6 +8,7 @@ user runs it) or the loader with a real cache on disk.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -149,6 +150,23 @@ def test_a_new_day_and_a_new_setting_are_seen(kb: Path) -> None:
     stricter = subprocess.run([sys.executable, "-m", "safetykb.cli", "check", "--root",
                                str(kb), "--today", "2026-12-20"], capture_output=True, text=True)
     assert " error DC002 " in stricter.stdout, stricter.stdout
+
+
+def test_the_cache_of_one_day_serves_the_next(kb: Path) -> None:
+    """A CI job keeps the cache from day to day: the documents of yesterday's
+    run come from it, and the review dates are still checked against today."""
+    doc = kb / "proc-ca-001.md"
+    doc.write_text(APPROVED.format(review="2026-12-01"), "utf-8")
+    _, before = check_paths(kb, today=TODAY)
+    assert not [p for p in before if p.rule == "DC002"]
+    later = dt.date(2026, 12, 20)
+    config = load_config(kb, default_levels())
+    store = DocumentCache(kb, config, later)
+    again = load_kb(kb, config, store=store)
+    store.close()
+    assert [d.local_key for d in again.documents] == [cached_key(config, later)]
+    _, after = check_paths(kb, today=later)
+    assert [p.rule for p in after if p.rule == "DC002"] == ["DC002"]
 
 
 def test_a_folder_turned_into_a_link_outside_is_seen(kb: Path, tmp_path_factory:

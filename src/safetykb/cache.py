@@ -8,19 +8,19 @@ SQLite file; the folder holds its own ``.gitignore``, so it is never
 committed) and reused while nothing it depends on has changed:
 
 - the file's bytes and its path in the knowledge base (a hash of both);
-- the run: the configuration (every setting of ``safetykb.yml``), the day the
-  review dates are checked against, this package's own files (any change of
-  the rules' code, a new version), the versions of the Markdown and YAML
-  parsers and of the font metrics, and the CJK font the sheet layout measures
-  with (PR001).
+- the run: the configuration (every setting of ``safetykb.yml``), this
+  package's own files (any change of the rules' code, a new version), the
+  versions of the Markdown and YAML parsers and of the font metrics, and the
+  CJK font the sheet layout measures with (PR001).
 
-Rules whose result also depends on the file system (LK002 resolves symbolic
-links) are marked ``CACHEABLE = False`` and run again on every document read
-from the cache; the knowledge-base rules (ids, references, links between
-documents) always run. Symbolic links and files over the size limit are
-never cached. A cache that cannot be read or written (a read-only checkout,
-a damaged file, another process holding it) is ignored: the run reads the
-documents as without it. ``safetykb check --no-cache`` or
+Rules whose result also depends on something else (LK002 resolves symbolic
+links on disk, DC002 compares with the day of the run) are marked
+``CACHEABLE = False`` and run again on every document read from the cache (so a cache kept
+by CI serves the next day's runs too); the knowledge-base rules (ids,
+references, links between documents) always run. Symbolic links and files over
+the size limit are never cached. A cache that cannot be read or written (a
+read-only checkout, a damaged file, another process holding it) is ignored:
+the run reads the documents as without it. ``safetykb check --no-cache`` or
 ``SAFETYKB_NO_CACHE=1`` turn it off, ``SAFETYKB_CACHE_DIR`` moves it (a CI
 cache folder).
 """
@@ -106,7 +106,8 @@ def _font_fingerprint(config: Config, root: Path) -> list[object]:
 
 def run_key(config: Config, root: Path, today: object) -> bytes:
     """What every cached result of one run depends on besides its file."""
-    parts = [FORMAT, _code_fingerprint(), config.fingerprint, str(today),
+    # Not the day: the rules that compare with it are not cacheable.
+    parts = [FORMAT, _code_fingerprint(), config.fingerprint,
              _font_fingerprint(config, root)]
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"),
                            digest_size=16).digest()

@@ -32,6 +32,9 @@ LEVEL = "warning"
 SCOPE = "document"
 #: Options: days past review_due after which an overdue review is an error.
 OPTIONS = {"grace_days": 30}
+#: It compares with the day of the run: it runs again on documents read from
+#: the cache of checked documents, which therefore stays good from day to day.
+CACHEABLE = False
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
