@@ -8,6 +8,7 @@ and critical marks are also checked for contrast directly.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,3 +143,28 @@ def test_checklist_is_usable_with_a_keyboard(browser: Browser, base_url: str) ->
     label = boxes.first.evaluate("e => e.closest('li').textContent.trim()")
     assert label.startswith("Previous shift")
     context.close()
+
+
+def test_revision_history_opened_on_a_phone_has_no_serious_violations(
+        browser: Browser, tmp_path: Path) -> None:
+    """The history table sits in a closed disclosure; opened on a phone it
+    scrolls sideways, and its scroll box then takes the keyboard."""
+    from conftest import TODAY, build_kb
+    from test_history_site import history_kb
+
+    kb = history_kb(tmp_path)
+    result = build_kb(kb, tmp_path / "site", TODAY)
+    assert result.returncode == 0, result.stderr
+    with serve(tmp_path / "site") as url:
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        tab = context.new_page()
+        tab.goto(url + "procedures/gen/proc-gen-001/")
+        tab.wait_for_load_state("networkidle")
+        tab.locator("details.skb-history summary").click()
+        wrap = tab.locator("details.skb-history .md-typeset__scrollwrap")
+        overflows = wrap.evaluate("w => w.scrollWidth > w.clientWidth + 1")
+        focusable = wrap.get_attribute("tabindex") == "0"
+        found = _serious(tab)
+        context.close()
+    assert overflows == focusable, (overflows, focusable)
+    assert not found, found

@@ -21,7 +21,9 @@ def _commit(root: Path, message: str, date: str) -> None:
     subprocess.run([*GIT, "commit", "-qm", message], cwd=root, check=True, env=env)
 
 
-def test_pages_show_history_and_what_changed(tmp_path: Path) -> None:
+def history_kb(tmp_path: Path) -> Path:
+    """An ``init`` knowledge base in git: every sample approved on 2026-10-01,
+    PROC-GEN-001 raised to revision 2 on 2026-11-20."""
     kb = tmp_path / "kb"
     subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(kb)], check=True,
                    capture_output=True)
@@ -40,7 +42,11 @@ def test_pages_show_history_and_what_changed(tmp_path: Path) -> None:
     text = text.replace("---\n\n", "change_note: \"Report <b>within</b> one shift.\"\n---\n\n", 1)
     doc.write_text(text, "utf-8")
     _commit(kb, "Revision 2", "2026-11-20T09:00:00+00:00")
+    return kb
 
+
+def test_pages_show_history_and_what_changed(tmp_path: Path) -> None:
+    kb = history_kb(tmp_path)
     result = build_kb(kb, tmp_path / "site", TODAY)
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "site/procedures/gen/proc-gen-001/index.html").read_text("utf-8")

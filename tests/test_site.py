@@ -153,3 +153,25 @@ def test_area_folders_are_named_in_the_navigation(tmp_path: Path) -> None:
     listed = {re.sub(r"<[^>]+>", "", t) for t in
               re.findall(r'<li><a href="[^"]*">(.*?)</a>', areas)}
     assert {"HD", "冲压车间", "General"} <= listed, listed
+
+
+def test_a_page_of_docs_where_the_knowledge_base_publishes_stops_the_build(
+        tmp_path: Path) -> None:
+    """docs/what-changed/index.md would be published at what-changed/, where
+    the build puts "What changed": one would silently replace the other."""
+    import subprocess
+    import sys
+
+    from conftest import build_kb
+
+    kb = tmp_path / "kb"
+    subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(kb)], check=True,
+                   capture_output=True)
+    (kb / "docs/what-changed").mkdir()
+    (kb / "docs/what-changed/index.md").write_text("# Our own list\n", "utf-8")
+    result = build_kb(kb, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/what-changed/index.md would be published where the knowledge base " \
+        "publishes what-changed.md" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()

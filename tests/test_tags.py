@@ -282,3 +282,17 @@ def test_the_area_is_the_folder_under_the_content_folder(
     doc = Document(path=Path(relpath), relpath=relpath, text="",
                    content_dir=content_dir_of(relpath, content_dirs))
     assert doc.area == area
+
+
+def test_an_area_no_listed_document_is_in_keeps_its_name_in_the_header() -> None:
+    """A superseded document alone in its area has no tag page to link to;
+    its header still names the area as the navigation does."""
+    from safetykb.render import header_block
+
+    doc = _doc("PROC-PRESS-009", [], relpath="procedures/press/proc-press-009.md",
+               status="superseded")
+    tags = TagIndex([doc], is_listed, {"press": "冲压车间"})
+    assert tags.page("area", "press") is None
+    html = header_block(doc, "en", lambda _: None, tag_page=tags.page,
+                        area_name=tags.area_name)
+    assert "冲压车间" in html and ">Press<" not in html

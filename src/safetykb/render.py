@@ -166,7 +166,8 @@ TagPage = Callable[[str, str], "tuple[str, str] | None"]
 
 def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | None],
                  page_url: Callable[[Document, Document], str] = link_between,
-                 used_by: Sequence[Document] = (), tag_page: TagPage | None = None) -> str:
+                 used_by: Sequence[Document] = (), tag_page: TagPage | None = None,
+                 area_name: Callable[[str], str] = area_title) -> str:
     """The HTML block shown above every document.
 
     In order: the status banner (draft, superseded, withdrawn) in the page's
@@ -188,15 +189,13 @@ def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | N
         return (f'<a href="{_esc(page_url(doc, target))}" title="{_esc(target.title)}">'
                 f"{_esc(value)}</a>")
 
-    def tag(facet: str, value: str, shown: str | None = None, named: bool = False) -> str:
-        """``value`` linked to its tag page; shown as the tag page names it
-        when ``named`` (an area's name), else as ``shown`` or written."""
+    def tag(facet: str, value: str, shown: str | None = None) -> str:
+        """``value`` (shown as ``shown`` when given) linked to its tag page."""
         found = tag_page(facet, value) if tag_page is not None else None
         if found is None:
             return _esc(shown or value)
         url = relative_url(doc.relpath, page_dir(found[0]))
-        text = found[1] if named else shown or value
-        return f'<a href="{_esc(url)}" rel="tag">{_esc(text)}</a>'
+        return f'<a href="{_esc(url)}" rel="tag">{_esc(shown or value)}</a>'
 
     out: list[str] = []
     if status in ("draft", "superseded", "withdrawn"):
@@ -244,7 +243,7 @@ def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | N
 
     more: list[tuple[str, str]] = [("type", _esc(type_text))]
     if doc.area:
-        more.append(("area", tag("area", doc.area, area_title(doc.area), named=True)))
+        more.append(("area", tag("area", doc.area, area_name(doc.area))))
     for key in ("approved_by", "mode", "workstation"):
         value = doc.meta.get(key)
         if value not in (None, ""):

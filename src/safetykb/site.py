@@ -120,7 +120,8 @@ def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
     def header() -> str:
         users = [d for d in (used_by or {}).get(doc.id or "", []) if is_published(d, drafts)]
         out = header_block(doc, lang, by_id.get, used_by=users,
-                           tag_page=tags.page if tags is not None else None)
+                           tag_page=tags.page if tags is not None else None,
+                           area_name=tags.area_name if tags is not None else area_title)
         if history is not None:
             revisions = history.get(doc.relpath, [])
             out += recent_marker_html(revisions, default_today(), RECENT_DAYS, lang)
@@ -297,7 +298,8 @@ def _no_shared_address(pages: list[SitePage]) -> None:
     seen: dict[str, SitePage] = {}
     for page in pages:
         where = page_dir(page.uri)
-        other = seen.setdefault(where, page)
+        # Case folded: on Windows and macOS What-Changed/ is what-changed/.
+        other = seen.setdefault(where.casefold(), page)
         if other is page:
             continue
         doc = page if page.edit_path else other

@@ -150,6 +150,7 @@ class TagIndex:
     def __init__(self, documents: Iterable[Document], listed: Callable[[Document], bool],
                  area_names: Mapping[str, str] | None = None):
         self.tags: dict[str, dict[str, Tag]] = {f: {} for f in FACETS}
+        self.area_names = dict(area_names or {})
         for doc in sorted((d for d in documents if d.fm_ok and d.id and listed(d)),
                           key=lambda d: d.id or ""):
             for facet in FACETS:
@@ -165,9 +166,14 @@ class TagIndex:
                     tag.docs.append(doc)
                     tag.spellings[" ".join(value.split())] += 1
         for tag in self.tags["area"].values():
-            tag.name = (area_names or {}).get(tag.label)
+            tag.name = self.area_names.get(tag.label)
         for tags in self.tags.values():
             _assign_slugs(list(tags.values()))
+
+    def area_name(self, area: str) -> str:
+        """The name of an area folder, as the navigation and tag pages show it
+        (also for an area no listed document is filed under)."""
+        return self.area_names.get(area) or area_title(area)
 
     def page(self, facet: str, value: str) -> tuple[str, str] | None:
         """The page URI of ``value``'s tag and the tag as its pages show it;

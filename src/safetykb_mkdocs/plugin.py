@@ -168,10 +168,16 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
             if Path(config.docs_dir).resolve().is_relative_to(root) else config.docs_dir
         for file in files.documentation_pages():
             file.edit_uri = quote(f"{docs_prefix}/{file.src_uri}")
+        # A page of docs/ published where a page of the knowledge base is
+        # (docs/what-changed/index.md, Reference/Register.md) would replace it.
+        ours = {page_dir(page.uri).casefold(): page.uri for page in self.pages.values()}
+        for file in files.documentation_pages():
+            clash = ours.get(page_dir(file.src_uri).casefold())
+            if clash is not None:
+                raise PluginError(f"safetykb: {docs_prefix}/{file.src_uri} would be published "
+                                  f"where the knowledge base publishes {clash} "
+                                  f"(/{page_dir(clash)}); rename or move it")
         for page in self.pages.values():
-            if files.get_file_from_path(page.uri) is not None:
-                raise PluginError(f"safetykb: {page.uri} exists in {docs_prefix}/ and is also "
-                                  "published from the knowledge base; rename one")
             inclusion = InclusionLevel.INCLUDED if page.listed else InclusionLevel.NOT_IN_NAV
             if page.source is not None:
                 file = File.generated(config, page.uri, abs_src_path=str(page.source),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -32,7 +33,13 @@ def pack_key(doc: Document, kind: str) -> str | None:
     if kind == "workstation":
         value = doc.meta.get("workstation")
         return content.plain(str(value)) if value not in (None, "") else None
-    return doc.area or doc.relpath.split("/")[0].removesuffix(".md")
+    if doc.area:
+        return doc.area
+    # Filed directly in a content folder: that folder's name (checklists).
+    base = doc.content_dir
+    if base is None:
+        base = doc.relpath.rsplit("/", 1)[0] if "/" in doc.relpath else "."
+    return posixpath.basename(base) if base not in ("", ".") else "general"
 
 
 #: Anything but letters and digits of any script (Chinese names keep their

@@ -507,15 +507,27 @@
   function scrollersFocusable() {
     var zh = (document.documentElement.lang || "").indexOf("zh") === 0;
     document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
-      if (wrap.hasAttribute("tabindex") || wrap.scrollWidth <= wrap.clientWidth + 1) return;
-      wrap.setAttribute("tabindex", "0");
-      wrap.setAttribute("role", "region");
-      wrap.setAttribute("aria-label", zh ? "\u8868\u683c\uff08\u53ef\u6a2a\u5411\u6eda\u52a8\uff09"
-                                         : "Table (scrolls sideways)");
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      var ours = wrap.hasAttribute("data-skb-scroll");
+      if (scrolls && !ours && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("data-skb-scroll", "");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", zh ? "\u8868\u683c\uff08\u53ef\u6a2a\u5411\u6eda\u52a8\uff09"
+                                           : "Table (scrolls sideways)");
+      } else if (!scrolls && ours && wrap.clientWidth > 0) {
+        // It fits now (a phone turned sideways): no tab stop that scrolls nothing.
+        ["data-skb-scroll", "tabindex", "role", "aria-label"].forEach(function (a) {
+          wrap.removeAttribute(a);
+        });
+      }
     });
   }
   window.addEventListener("load", scrollersFocusable);
   window.addEventListener("resize", scrollersFocusable);
+  // A table in a closed disclosure (the revision history) may have no width
+  // until it is opened (browsers differ).
+  document.addEventListener("toggle", scrollersFocusable, true);
 
   document.querySelectorAll("table.skb-sortable, .skb-sortable table").forEach(function (table) {
     var head = table.tHead && table.tHead.rows[0];
