@@ -15,14 +15,14 @@ committed) and reused while nothing it depends on has changed:
 
 Rules whose result also depends on something else (LK002 resolves symbolic
 links on disk, DC002 compares with the day of the run) are marked
-``CACHEABLE = False`` and run again on every document read from the cache (so a cache kept
-by CI serves the next day's runs too); the knowledge-base rules (ids,
-references, links between documents) always run. Symbolic links and files over
-the size limit are never cached. A cache that cannot be read or written (a
-read-only checkout, a damaged file, another process holding it) is ignored:
-the run reads the documents as without it. ``safetykb check --no-cache`` or
-``SAFETYKB_NO_CACHE=1`` turn it off, ``SAFETYKB_CACHE_DIR`` moves it (a CI
-cache folder).
+``CACHEABLE = False`` and run again on every document read from the cache
+(so a cache kept by CI serves the next day's runs too); the knowledge-base
+rules (ids, references, links between documents) always run. Symbolic links
+and files over the size limit are never cached. A cache that cannot be read
+or written (a read-only checkout, a damaged file, another process holding
+it) is ignored: the run reads the documents as without it. ``safetykb
+check --no-cache`` or ``SAFETYKB_NO_CACHE=1`` turn it off, ``SAFETYKB_CACHE_DIR``
+moves it (a CI cache folder).
 """
 
 from __future__ import annotations

@@ -13,13 +13,13 @@ key (``data-sort``) for the sortable tables of ``site.js``.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from .links import page_dir, relative_url
 from .model import Document
 from .render import LABELS, STATUS_ZH
+from .sanitize import escape as esc
 
 #: Column headings, in the page's language.
 HEADINGS = {
@@ -36,15 +36,10 @@ REGISTER_COLUMNS = ("id", "title", "type", "revision", "status", "owner", "effec
 TAG_COLUMNS = ("id", "title", "type", "revision", "status")
 
 
-def esc(value: object) -> str:
-    """``value`` as HTML text or attribute value."""
-    return html.escape(str(value), quote=True)
-
-
-def doc_link(page_uri: str, doc: Document) -> str:
-    """Relative, percent-encoded URL from the page ``page_uri`` to ``doc``'s
-    page (a file name can hold anything), ready for an ``href``."""
-    return esc(quote(relative_url(page_uri, page_dir(doc.relpath))))
+def page_link(from_uri: str, to_uri: str) -> str:
+    """Relative, percent-encoded URL from the page ``from_uri`` to the page
+    ``to_uri`` (a file name can hold anything), ready for an ``href``."""
+    return esc(quote(relative_url(from_uri, page_dir(to_uri))))
 
 
 def _value(doc: Document, key: str) -> str:
@@ -56,7 +51,7 @@ def _cell(doc: Document, key: str, page_uri: str, lang: str, label: str) -> str:
     text = _value(doc, key)
     attrs = f' class="skb-col-{key}" data-label="{esc(label)}"'
     if key == "id":
-        return f'<td{attrs}><a href="{doc_link(page_uri, doc)}">{esc(text)}</a></td>'
+        return f'<td{attrs}><a href="{page_link(page_uri, doc.relpath)}">{esc(text)}</a></td>'
     if key == "title":
         own = doc.lang or lang
         attrs += f' lang="{esc(own)}"' if own != lang else ""

@@ -10,6 +10,7 @@ sections, lists, checklist items, raw HTML and links.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import multiprocessing
 import os
@@ -368,12 +369,17 @@ def relpath_of(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+@functools.lru_cache(maxsize=16)
+def _content_bases(content_dirs: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(posixpath.normpath(d.replace("\\", "/")).strip("/") or "."
+                 for d in content_dirs)
+
+
 def content_dir_of(relpath: str, content_dirs: Iterable[str]) -> str | None:
     """The content folder (as configured, normalised) that holds ``relpath``:
     the deepest one, ``.`` for the root; None when none does."""
     best: str | None = None
-    for configured in content_dirs:
-        base = posixpath.normpath(configured.replace("\\", "/")).strip("/") or "."
+    for base in _content_bases(tuple(content_dirs)):
         inside = base == "." or relpath == base or relpath.startswith(base + "/")
         if inside and (best is None or best == "." or len(base) > len(best)):
             best = base

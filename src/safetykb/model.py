@@ -201,11 +201,13 @@ class Document:
         folder (``procedures/press/x.md`` -> ``press``); None for a document
         directly in a content folder."""
         base = self.content_dir
-        if base is None:
-            parts = self.relpath.split("/")
-            return parts[1] if len(parts) > 2 else None
-        rest = self.relpath if base in ("", ".") else self.relpath.removeprefix(base + "/")
-        if rest == self.relpath and base not in ("", "."):
+        if base is None:  # not from the loader: the first folder is the content folder
+            base = self.relpath.split("/", 1)[0] if "/" in self.relpath else "."
+        if base in ("", "."):
+            rest = self.relpath
+        elif self.relpath.startswith(base + "/"):
+            rest = self.relpath[len(base) + 1:]
+        else:
             return None
         head, sep, _ = rest.partition("/")
         return head if sep else None

@@ -4,7 +4,7 @@ forked worker processes.
 Rendering a document (Markdown with the rules' parser, the sanitiser, the
 cross-check of its structure against the checked document) is CPU-bound and
 independent per page, and it was most of our part of a build, done on one
-core while the generator waited. :func:`start_prerender` forks workers that
+core while the generator waited. :class:`PendingPages` forks workers that
 render every page of :func:`~safetykb.site.site_pages` while the generator
 goes on with its own work (files, navigation); the generator then only places
 the results (:meth:`PendingPages.get`). The output is the same, byte for
@@ -170,9 +170,3 @@ class PendingPages:
             process.kill()
             process.join()
         self._workers = []
-
-
-def start_prerender(pages: list[SitePage], kb: KnowledgeBase,
-                    jobs: int | None = None) -> PendingPages:
-    """Start rendering ``pages`` in forked workers; see :class:`PendingPages`."""
-    return PendingPages(pages, kb, jobs)

@@ -27,7 +27,7 @@ from .history import (
 )
 from .links import page_dir, relative_url
 from .linter import default_today
-from .listing import REGISTER_COLUMNS, document_table, esc
+from .listing import REGISTER_COLUMNS, document_table, page_link
 from .markdown import escape_text
 from .model import Document, KnowledgeBase, area_title
 from .pdf import sheet_href
@@ -222,12 +222,12 @@ def _register_html(kb: KnowledgeBase, drafts: bool, tags: TagIndex) -> str:
     docs = [d for d in kb.documents if d.fm_ok and d.id and is_listed(d, drafts)]
 
     def link(uri: str, text: str) -> str:
-        return f'<a href="{esc(relative_url(REGISTER_PAGE, page_dir(uri)))}">{esc(text)}</a>'
+        return f'<a href="{page_link(REGISTER_PAGE, uri)}">{escape(text)}</a>'
 
-    intro = esc(words["intro"]).replace("{archive}", link(ARCHIVE_PAGE, words["archive"]))
+    intro = escape(words["intro"]).replace("{archive}", link(ARCHIVE_PAGE, words["archive"]))
     for facet, uri, name in tags.indexes(lang):
         intro = intro.replace("{" + facet + "}", link(uri, name.lower()))
-    return (f"<h1>{esc(words['title'])}</h1>\n<p>{intro}</p>\n"
+    return (f"<h1>{escape(words['title'])}</h1>\n<p>{intro}</p>\n"
             + document_table(REGISTER_PAGE, docs, REGISTER_COLUMNS, lang))
 
 
@@ -294,12 +294,17 @@ class AddressClash(ValueError):
     other."""
 
 
+def address_key(uri: str) -> str:
+    """The folder a page is published at, as a file system may compare it: case
+    folded (on Windows and macOS What-Changed/ is what-changed/)."""
+    return page_dir(uri).casefold()
+
+
 def _no_shared_address(pages: list[SitePage]) -> None:
     seen: dict[str, SitePage] = {}
     for page in pages:
         where = page_dir(page.uri)
-        # Case folded: on Windows and macOS What-Changed/ is what-changed/.
-        other = seen.setdefault(where.casefold(), page)
+        other = seen.setdefault(address_key(page.uri), page)
         if other is page:
             continue
         doc = page if page.edit_path else other

@@ -35,9 +35,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .links import page_dir, relative_url
-from .listing import TAG_COLUMNS, document_table, esc
+from .listing import TAG_COLUMNS, document_table, page_link
 from .model import Document, area_title
+from .sanitize import escape as esc
 
 FACETS = ("area", "workstation", "hazard")
 #: Folder of each facet's pages, under ``reference/``.
@@ -134,9 +134,7 @@ class Tag:
 
     @property
     def shown(self) -> str:
-        if self.name is not None:
-            return self.name
-        return area_title(self.label) if self.facet == "area" else self.label
+        return self.name if self.name is not None else self.label
 
 
 def facet_uri(facet: str) -> str:
@@ -166,7 +164,7 @@ class TagIndex:
                     tag.docs.append(doc)
                     tag.spellings[" ".join(value.split())] += 1
         for tag in self.tags["area"].values():
-            tag.name = self.area_names.get(tag.label)
+            tag.name = self.area_name(tag.label)
         for tags in self.tags.values():
             _assign_slugs(list(tags.values()))
 
@@ -225,16 +223,12 @@ def _assign_slugs(tags: list[Tag]) -> None:
             tag.slug = tag_slug(tag.key, length)
 
 
-def _link(from_uri: str, to_uri: str) -> str:
-    return esc(relative_url(from_uri, page_dir(to_uri)))
-
-
 def _tag_html(tag: Tag, title: str, words: dict[str, str], lang: str) -> str:
     back = words["back"].format(facets=words[f"{tag.facet}_all"].lower()
                                 if lang != "zh" else words[f"{tag.facet}_all"])
     return (f"<h1>{esc(title)}</h1>\n"
             f'<p>{esc(words[f"{tag.facet}_intro"])} '
-            f'<a href="{_link(tag.uri, facet_uri(tag.facet))}">{esc(back)}</a></p>\n'
+            f'<a href="{page_link(tag.uri, facet_uri(tag.facet))}">{esc(back)}</a></p>\n'
             + document_table(tag.uri, tag.docs, TAG_COLUMNS, lang, caption=title))
 
 
@@ -248,7 +242,7 @@ def _index_html(facet: str, tags: list[Tag], words: dict[str, str]) -> str:
     for tag in tags:
         n = len(tag.docs)
         count = words["count_1"] if n == 1 else words["count"].format(n=n)
-        out.append(f'<li><a href="{_link(here, tag.uri)}">{esc(tag.shown)}</a> '
+        out.append(f'<li><a href="{page_link(here, tag.uri)}">{esc(tag.shown)}</a> '
                    f'<span class="skb-tag-count">{esc(count)}</span></li>')
     out.append("</ul>")
     return "\n".join(out) + "\n"

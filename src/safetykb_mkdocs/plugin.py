@@ -54,10 +54,18 @@ from safetykb.linter import check_paths
 from safetykb.model import KnowledgeBase
 from safetykb.pdf import FontError, git_commit, start_publishing
 from safetykb.permalinks import permalink_pages
-from safetykb.prerender import PendingPages, PrerenderError, start_prerender
+from safetykb.prerender import PendingPages, PrerenderError
 from safetykb.schema import schema_text
 from safetykb.search import SearchIndexError, archived_records, build_index
-from safetykb.site import FEED, AddressClash, SitePage, area_titles, feed, site_pages
+from safetykb.site import (
+    FEED,
+    AddressClash,
+    SitePage,
+    address_key,
+    area_titles,
+    feed,
+    site_pages,
+)
 
 log = get_plugin_logger(__name__)
 
@@ -140,8 +148,8 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         # pages it rebuilds, one at a time.
         if self.rendered is not None:
             self.rendered.close()
-        self.rendered = start_prerender(list(self.pages.values()), kb,
-                                        jobs=1 if self.preview else None)
+        self.rendered = PendingPages(list(self.pages.values()), kb,
+                                     jobs=1 if self.preview else None)
         self.watch = [p for p in [*(self.root / d for d in kb.config.content_dirs),
                                   self.root / CONFIG_NAME] if p.exists()]
         # The theme layer (overrides/: search box, header styles, scripts),
@@ -170,9 +178,9 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
             file.edit_uri = quote(f"{docs_prefix}/{file.src_uri}")
         # A page of docs/ published where a page of the knowledge base is
         # (docs/what-changed/index.md, Reference/Register.md) would replace it.
-        ours = {page_dir(page.uri).casefold(): page.uri for page in self.pages.values()}
+        ours = {address_key(page.uri): page.uri for page in self.pages.values()}
         for file in files.documentation_pages():
-            clash = ours.get(page_dir(file.src_uri).casefold())
+            clash = ours.get(address_key(file.src_uri))
             if clash is not None:
                 raise PluginError(f"safetykb: {docs_prefix}/{file.src_uri} would be published "
                                   f"where the knowledge base publishes {clash} "
@@ -361,12 +369,9 @@ def _quiet_jieba() -> None:
     """jieba (Chinese words for the search index, imported by Material's
     search plugin) logs "Building prefix dict ..." and "Loading model cost
     ..." at debug level to stderr on every build; only its warnings and
-    errors are worth a line."""
-    jieba = sys.modules.get("jieba")
-    if jieba is not None:
-        jieba.setLogLevel(logging.WARNING)
-    else:  # not imported yet: the level holds as long as jieba keeps its logger
-        logging.getLogger("jieba").setLevel(logging.WARNING)
+    errors are worth a line. (Its ``setLogLevel`` sets this logger's level;
+    set here it holds whether or not jieba is imported yet.)"""
+    logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
 def _name_sections(items: list[Any], titles: dict[str, str]) -> str | None:

@@ -2,28 +2,28 @@
 
 Reason: people refer to steps by number ("stop at step 6", "repeat from step
 4"), in permits, training and incident reports. The published page and the
-printed job card number the steps by their position, not by the number
-written in the file, so a gap or a repeat in the file means that the file,
-the page and the card disagree about which step is "step 7". The rule looks at
-the top-level ordered lists of the steps section (``## Procedure`` in a
-procedure, ``## Steps`` in an action; ``steps_section`` in ``safetykb.yml``);
-a list after a paragraph must go on from the number where the list before it
-stopped. There is no ``--fix``: renumbering safety steps must be done, and
-every reference to a step number checked, by a person.
+printed job card count the steps by their position (the page from the first
+number), not by the numbers written in the file, so a gap or a repeat in the
+file means that the file, the page and the card disagree about which step is
+"step 7". The rule looks at the top-level ordered lists of the steps section
+(``## Procedure`` in a procedure, ``## Steps`` in an action; ``steps_section``
+in ``safetykb.yml``); a list after a paragraph must go on from the number
+where the list before it stopped. There is no ``--fix``: renumbering safety
+steps must be done, and every reference to a step number checked, by a person.
 
-Failing example (no step 6)::
+Failing example (no step 3)::
 
     ## Steps
-    4. Switch off the isolator.
-    5. Fit your personal lock.
-    7. Test that the machine does not start.
+    1. Switch off the isolator.
+    2. Fit your personal lock.
+    4. Test that the machine does not start.
 
 Passing example::
 
     ## Steps
-    4. Switch off the isolator.
-    5. Fit your personal lock.
-    6. Test that the machine does not start.
+    1. Switch off the isolator.
+    2. Fit your personal lock.
+    3. Test that the machine does not start.
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@
       // trip before the first result. The id as a field of its own weighs most
       // (a full id finds its document first, whatever mentions it).
       var options = { excerptLength: 24, ranking: RANKING };
-      return pagefind.options({ excerptLength: 24, baseUrl: "/", noWorker: true, ranking: RANKING })
+      return pagefind.options(Object.assign({ baseUrl: "/", noWorker: true }, options))
         .then(function () {
           pagefind.init();
           return Promise.all(bundles.map(function (b) {
