@@ -172,9 +172,12 @@
     return a;
   }
 
-  /* The results in one DOM update: built apart, then swapped in with the
-   * count, so the list never shows half a result set. */
-  function show(query, data) {
+  /* Results in one DOM update: built apart, then swapped in. `partial`: the
+   * leading results whose records have arrived, in their final order (later
+   * ones are appended when theirs arrive); the count and the box's
+   * data-skb-shown/-results (what tests and assistive technology read) are
+   * set once the set is whole. */
+  function show(query, data, partial) {
     var terms = query.trim();
     var items = document.createDocumentFragment();
     data.forEach(function (d) {
@@ -191,6 +194,7 @@
       items.appendChild(li);
     });
     list.replaceChildren(items);
+    if (partial) return;
     meta.textContent = count(data.length);
     input.setAttribute("data-skb-results", String(data.length));
     input.setAttribute("data-skb-shown", query);
@@ -303,7 +307,22 @@
       if (mine !== asked || !found) return null;
       if (offline) return found;
       var take = blend(query, found.results).slice(0, idLike ? 2 * MAX : MAX);
-      return Promise.all(take.map(function (r) { return r.data(); })).then(function (data) {
+      // Each result's record is a fetch of its own: the first is shown as
+      // soon as it arrives, the next ones as they join it in order (an id
+      // query is reordered by id, so it waits for all of them).
+      var got = [], shown = 0;
+      return Promise.all(take.map(function (r, i) {
+        return r.data().then(function (d) {
+          got[i] = d;
+          var ready = shown;
+          while (ready < take.length && got[ready]) ready++;
+          if (!idLike && ready > shown && ready < take.length && mine === asked) {
+            shown = ready;
+            show(query, got.slice(0, ready), true);
+          }
+          return d;
+        });
+      })).then(function (data) {
         return idLike ? byId(q, data).slice(0, MAX) : data;
       });
     }).then(function (data) {
