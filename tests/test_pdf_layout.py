@@ -222,7 +222,8 @@ def check_golden(name: str, actual: str) -> None:
                     f"intended):\n{diff[:6000]}")
 
 
-WRAP_CHARS = "aW il.,;:!?)%-/" + "\u00e9\u00c6" + "确认设备防护，。、" + " \t\n\xa0\u3000\x1c\u2028\u200b"
+WRAP_CHARS = ("aW il.,;:!?)%-/" + "\u00e9\u00c6" + "确认设备防护，。、"
+              + " \t\n\xa0\u3000\x1c\u2028\u200b")
 WRAP_TEXTS = st.lists(st.one_of(st.text(WRAP_CHARS, max_size=12),
                                 st.sampled_from(["x" * 45, "lockout/tagout", "  ", "\n"])),
                       max_size=14).map(" ".join)
