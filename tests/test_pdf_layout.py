@@ -23,6 +23,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -218,6 +220,31 @@ def check_golden(name: str, actual: str) -> None:
                                             str(path), "actual", n=1))
         pytest.fail(f"layout of {name} changed (run tests/test_pdf_layout.py --update if "
                     f"intended):\n{diff[:6000]}")
+
+
+WRAP_CHARS = ("aW il.,;:!?)%-/" + "\u00e9\u00c6" + "确认设备防护，。、"
+              + " \t\n\xa0\u3000\x1c\u2028\u200b")
+WRAP_TEXTS = st.lists(st.one_of(st.text(WRAP_CHARS, max_size=12),
+                                st.sampled_from(["x" * 45, "lockout/tagout", "  ", "\n"])),
+                      max_size=14).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(WRAP_TEXTS, st.floats(1, 600), st.sampled_from([9.0, 12.0, 13.5]), st.booleans(),
+       st.booleans(), st.booleans())
+def test_wrap_one_line_shortcut_is_the_word_by_word_wrap(
+        text: str, width: float, size: float, bold: bool, approximate: bool,
+        at_width: bool) -> None:
+    # wrap() returns a text that fits whole without measuring word by word;
+    # it must give exactly what the word-by-word wrap gives, at any width,
+    # in particular at (and around) the text's own width.
+    from safetykb.pdf.fonts import FontSet
+    from safetykb.pdf.layout import _wrap_words
+
+    fonts = FontSet("Helvetica", "Helvetica-Bold", approximate=approximate)
+    if at_width:
+        width = fonts.width(" ".join(text.split()), bold, size) + (width % 3 - 1) * 1e-3
+    assert wrap(text, width, fonts, size, bold) == _wrap_words(text, width, fonts, size, bold)
 
 
 def test_layout_golden_files(sheets: list[tuple[Document, Sheet]]) -> None:

@@ -8,6 +8,7 @@ unusable configuration. A traceback is a bug: bad input is always a message.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -138,6 +139,12 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool,
     if no_cache:
         os.environ[NO_CACHE_ENV] = "1"
     started = time.perf_counter()
+    if _PROGRAM:
+        # The program ends when ``check`` does (see _exit) and what it reads
+        # lives until then: the cyclic collector would only walk every loaded
+        # document again, at least once (about 0.3 s at 5000 documents).
+        # Reference counting still frees the rest.
+        gc.disable()
     progress = TerminalProgress()
     try:
         if fix:

@@ -159,7 +159,8 @@ def parse_front_matter(doc: Document, text: str, config: Config) -> None:
             _record(doc, NO_FRONT_MATTER, 1, "front matter is empty (only comments): "
                     "expected the fields id, title, type, revision, status and owner")
             return
-        if _walk_nodes(node):
+        # An alias is written with '*': without one no node can be shared.
+        if "*" in fm_text and _walk_nodes(node):
             _record(doc, YAML_ALIAS, _alias_line(fm_text),
                     "YAML anchors and aliases (&name, *name) are not allowed in front "
                     "matter: write each value out")
@@ -260,8 +261,11 @@ def _inline_scan(doc: Document, token: Token, line: int, env: dict[str, Any]) ->
     hold any: a '<', or a ']' followed by '(' or '[' or standing alone for a
     reference link)."""
     # A reference link (``See [manual].``) needs no '(' or '[' after its ']'.
-    if not _MAY_HOLD_LINKS.search(token.content) and not (
-            env.get("references") and "]" in token.content):
+    # (``in`` first: most paragraphs have neither '<' nor ']'.)
+    content = token.content
+    if "]" not in content and "<" not in content:
+        return
+    if not _MAY_HOLD_LINKS.search(content) and not (env.get("references") and "]" in content):
         return
     children = _INLINE_MD.parseInline(token.content, env)[0].children or []
     for child in children:

@@ -125,20 +125,21 @@ def pause_points(doc: Document) -> list[PausePoint]:
 def _pause(title: str, line: int, items: list[Item], lists: list[ListBlock],
            paragraphs: list[tuple[str, int]],
            subheadings: list[tuple[int, str, int]]) -> PausePoint:
-    pause = PausePoint(title, line, [SheetItem(plain(i.text), i.line, i.critical)
-                                     for i in items])
-    rows = [Row("item", plain(i.text), i.line, i.critical, i.depth) for i in items]
-    rows += [Row("sub", plain(t), ln) for _, t, ln in subheadings if plain(t)]
+    texts = [plain(i.text) for i in items]
+    pause = PausePoint(title, line, [SheetItem(text, i.line, i.critical)
+                                     for text, i in zip(texts, items, strict=True)])
+    rows = [Row("item", text, i.line, i.critical, i.depth)
+            for text, i in zip(texts, items, strict=True)]
+    rows += [Row("sub", text, ln) for _, t, ln in subheadings if (text := plain(t))]
     item_lines = {i.line for i in items}
     for block in lists:
         for entry in block.items:
-            if entry.line in item_lines or not plain(entry.text):
+            if entry.line in item_lines or not (text := plain(entry.text)):
                 continue
             nested = any(ln in item_lines for _, ln in entry.children)
-            text = plain(entry.text)
             rows.append(Row("lead", text, entry.line) if nested
                         else Row("note", f"\u2022 {text}", entry.line))
-    rows += [Row("note", plain(t), ln) for t, ln in paragraphs if plain(t)]
+    rows += [Row("note", text, ln) for t, ln in paragraphs if (text := plain(t))]
     pause.rows = sorted(rows, key=lambda r: r.line)
     return pause
 

@@ -99,23 +99,24 @@ class FontSet:
     fake_bold: bool = False
     approximate: bool = False
 
-    def width(self, text: str, bold: bool, size: float) -> float:
+    def width(self, text: str, bold: bool, size: float, keep: bool = True) -> float:
         """Advance width of ``text`` in points. Widths are additive (no
         kerning in either font), so they are summed from a per-character
-        table; the sum of each text seen is kept (words recur on every sheet)."""
+        table; the sum of each text seen is kept (words recur on every sheet)
+        unless ``keep`` is false (whole lines, which seldom recur)."""
         font = self.bold if bold else self.regular
         texts = _text_table(font, self.approximate)
         unit = texts.get(text)
         if unit is None:
             table = _table(font, self.approximate)
             try:
-                unit = sum(table[ch] for ch in text)
+                unit = sum(map(table.__getitem__, text))
             except KeyError:
                 for ch in text:
                     if ch not in table:
                         table[ch] = _char_width(ch, font, self.approximate)
-                unit = sum(table[ch] for ch in text)
-            if len(texts) < _TEXT_TABLE_MAX:
+                unit = sum(map(table.__getitem__, text))
+            if keep and len(texts) < _TEXT_TABLE_MAX:
                 texts[text] = unit
         return unit * size
 
@@ -167,7 +168,8 @@ def latin_ok(texts: Sequence[str]) -> bool:
     """True when Helvetica (WinAnsi encoding) can show every character."""
     try:
         for text in texts:
-            text.encode("cp1252")
+            if not text.isascii():  # (ASCII is in WinAnsi: no need to encode)
+                text.encode("cp1252")
     except UnicodeEncodeError:
         return False
     return True

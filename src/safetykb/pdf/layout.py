@@ -185,6 +185,19 @@ _NO_LINE_START = frozenset("，。、；：！？）》」』】〕…,.;:!?)%")
 def wrap(text: str, width: float, fonts: FontSet, size: float, bold: bool = False) -> list[str]:
     """``text`` broken into lines no wider than ``width``: at spaces, between
     CJK characters, and inside a word only when the word alone is too wide."""
+    # Most texts fit on one line (item texts, labels, field values): then the
+    # loop below would keep every word on the first line, joined by single
+    # spaces, which is what this gives without measuring word by word. Texts
+    # within a thousandth of a point of the width take the loop (so a sum of
+    # word widths rounded differently cannot decide otherwise).
+    one_line = " ".join(text.split())
+    if fonts.width(one_line, bold, size, keep=False) <= width - 0.001:
+        return [one_line]
+    return _wrap_words(text, width, fonts, size, bold)
+
+
+def _wrap_words(text: str, width: float, fonts: FontSet, size: float, bold: bool) -> list[str]:
+    """:func:`wrap` word by word."""
     lines: list[str] = []
     cur = ""
     cur_w = 0.0
@@ -280,8 +293,10 @@ class _Layout:
     """Everything one sheet needs while it is laid out."""
 
     def __init__(self, doc: Document, config: Config, settings: PrintSettings,
-                 fonts: FontSet, lang: str, commit: str | None, site_url: str) -> None:
+                 fonts: FontSet, lang: str, commit: str | None, site_url: str,
+                 pauses: list[content.PausePoint] | None = None) -> None:
         self.doc = doc
+        self.pauses = content.pause_points(doc) if pauses is None else pauses
         self.settings = settings
         self.fonts = fonts
         self.lang = lang
@@ -397,7 +412,7 @@ class _Layout:
         drafts = [self.paragraph("intro", p, NOTE_SIZE) for p in content.intro(doc)]
         col = 30.0
         answers_x = self.x + self.w - 3 * col
-        for pause in content.pause_points(doc):
+        for pause in self.pauses:
             if pause.title or inspection:
                 head = Draft("pause", self.x, self.w, pause.line, keep_with_next=True)
                 hs = size + 1
@@ -622,14 +637,16 @@ def _sizes(settings: PrintSettings) -> list[float]:
     return [*out, settings.min_font_size]
 
 
-def sheet_texts(doc: Document, lang: str) -> list[str]:
-    """Every text that may go on the sheet (to choose its fonts)."""
+def sheet_texts(doc: Document, lang: str,
+                pauses: list[content.PausePoint] | None = None) -> list[str]:
+    """Every text that may go on the sheet (to choose its fonts); ``pauses``:
+    the checklist's :func:`~.content.pause_points`, when already read."""
     texts = [doc.title, *labels(lang).values(),
              *(str(v) for k, v in doc.meta.items()
                if k in ("id", "owner", "workstation", "applies_to", "procedure", "effective"))]
     if doc.type == "checklist":
         texts += content.intro(doc)
-        for pause in content.pause_points(doc):
+        for pause in content.pause_points(doc) if pauses is None else pauses:
             texts += [pause.title, *(r.text for r in pause.rows)]
     else:
         texts += [s.title for s in doc.sections]
@@ -660,10 +677,12 @@ def layout_sheet(doc: Document, config: Config, *, commit: str | None = None,
     """
     settings = settings or PrintSettings.from_config(config)
     lang = doc.lang or config.lang
-    fonts = fonts_for(sheet_texts(doc, lang), lang, settings.cjk_font, root, doc.relpath,
+    # Read once: the fonts are chosen from the same texts the layout sets.
+    pauses = content.pause_points(doc) if doc.type == "checklist" else []
+    fonts = fonts_for(sheet_texts(doc, lang, pauses), lang, settings.cjk_font, root, doc.relpath,
                       measuring)
     url = config.site_url if site_url is None else site_url
-    lay = _Layout(doc, config, settings, fonts, lang, commit, url)
+    lay = _Layout(doc, config, settings, fonts, lang, commit, url, pauses)
     header = lay.header()
     build = lay.checklist_drafts if doc.type == "checklist" else lay.action_drafts
     chosen = settings.min_font_size
