@@ -107,3 +107,32 @@ def test_indexer_reads_the_searchable_region_only(search_site: Path, tmp_path: P
         found.append(sorted(json.dumps(f, sort_keys=True) for f in _fragments(copy)))
     assert len(found[0]) > 10
     assert found[0] == found[1]
+
+
+def test_pagefind_runs_with_freed_memory_returned_at_once(tmp_path: Path) -> None:
+    """The installed Pagefind reads the allocator settings build_index gives
+    it (an upgrade that drops jemalloc makes this fail: measure its memory
+    at 5000 documents again), and they are valid: an invalid setting stops
+    it when abort_conf is on."""
+    import os
+    import subprocess
+
+    from safetykb.search import MALLOC_CONF, MALLOC_ENV, _pagefind_binary
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text('<html lang="en"><body><main data-pagefind-body>'
+                                     "<h1>Lockout</h1><p>Isolate the energy.</p></main>"
+                                     "</body></html>", "utf-8")
+
+    def pagefind(conf: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, MALLOC_ENV: conf}
+        return subprocess.run([_pagefind_binary(), "--site", str(site), "--output-path",
+                               str(tmp_path / "out"), "--quiet"],
+                              capture_output=True, text=True, env=env, timeout=120)
+
+    refused = pagefind("abort_conf:true,no_such_setting:1")
+    assert refused.returncode != 0 and "no_such_setting" in refused.stderr
+    ours = pagefind(f"abort_conf:true,{MALLOC_CONF}")
+    assert ours.returncode == 0, ours.stderr
+    assert (tmp_path / "out" / "pagefind.js").is_file()
