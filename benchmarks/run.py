@@ -609,15 +609,24 @@ def main() -> None:
     results: dict[str, dict[str, dict[str, float]]] = {}
     for size in args.sizes:
         kb = knowledge_base(size)
-        for name in names:
-            runs = []
+        for group in _groups(names):
+            runs: dict[str, list[dict[str, float]]] = {name: [] for name in group}
             for n in range(args.runs):
-                with tempfile.TemporaryDirectory(dir=OUT) as tmp:
-                    runs.append(MEASUREMENTS[name](kb, Path(tmp)))
-                print(f"  {size:>5} {name:<18} run {n + 1}: "
-                      + ", ".join(f"{v:.2f} {k}" for k, v in runs[-1].items()), file=sys.stderr)
-            results.setdefault(str(size), {})[name] = {
-                key: statistics.median(r[key] for r in runs) for key in runs[0]}
+                # Paired measurements alternate (A B, B A, ...): a machine whose
+                # speed drifts during the run slows both alike.
+                for name in group if n % 2 == 0 else reversed(group):
+                    with tempfile.TemporaryDirectory(dir=OUT) as tmp:
+                        runs[name].append(MEASUREMENTS[name](kb, Path(tmp)))
+                    print(f"  {size:>5} {name:<18} run {n + 1}: "
+                          + ", ".join(f"{v:.2f} {k}" for k, v in runs[name][-1].items()),
+                          file=sys.stderr)
+            for name in group:
+                results.setdefault(str(size), {})[name] = {
+                    key: statistics.median(r[key] for r in runs[name]) for key in runs[name][0]}
+            if group == PAIRED:
+                # The median of the ratios of runs made one after the other.
+                results[str(size)]["build / material-baseline"] = {"ratio": statistics.median(
+                    a["s"] / b["s"] for a, b in zip(*runs.values(), strict=True))}
     table = render(results, args.runs)
     print(table)
     report = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
@@ -627,14 +636,34 @@ def main() -> None:
         write_docs(report, table)
 
 
+#: Measured in turns, run by run: their ratio is a target.
+PAIRED = ("build", "material-baseline")
+
+
+def _groups(names: list[str]) -> list[tuple[str, ...]]:
+    """The measurements in order, the paired ones as one group when both are asked."""
+    out: list[tuple[str, ...]] = []
+    for name in names:
+        if name in PAIRED and all(n in names for n in PAIRED):
+            if PAIRED not in out:
+                out.append(PAIRED)
+        else:
+            out.append((name,))
+    return out
+
+
 def render(results: dict[str, dict[str, dict[str, float]]], runs: int) -> str:
     lines = [f"| documents | measurement | median of {runs} |", "|---:|---|---|"]
     for size, by_name in results.items():
         for name, values in by_name.items():
+            if "ratio" in values:
+                lines.append(f"| {size} | {name} (run by run) | {values['ratio']:.2f}× |")
+                continue
             shown = ", ".join(f"{v:.2f} {k}" if k != "MB" else f"{v:.0f} MB peak"
                               for k, v in values.items())
             lines.append(f"| {size} | {name} | {shown} |")
-        if "build" in by_name and "material-baseline" in by_name:
+        if "build" in by_name and "material-baseline" in by_name \
+                and "build / material-baseline" not in by_name:
             ratio = by_name["build"]["s"] / by_name["material-baseline"]["s"]
             lines.append(f"| {size} | build / material-baseline | {ratio:.2f}× |")
     return "\n".join(lines)

@@ -55,6 +55,11 @@ def test_preview_shows_an_edited_document(tmp_path: Path) -> None:
         doc.write_text(doc.read_text("utf-8").replace(
             "## Purpose\n", "## Purpose\n\nEdited while previewing.\n", 1), "utf-8")
         _wait_for(url, "Edited while previewing.")
+        # One save, one rebuild: the rebuild's own reading of every document
+        # (reported as file events by the system) starts no other.
+        time.sleep(1.5)
+        assert (tmp_path / "serve.log").read_text("utf-8").count(
+            "Building documentation") == 2
         # A broken edit is reported in the check's format (MkDocs then holds requests
         # until the next good build); mending it brings the page back.
         doc.write_text(doc.read_text("utf-8").replace("status: draft", "status: aproved"),
@@ -97,3 +102,32 @@ def test_preview_shows_an_edited_document(tmp_path: Path) -> None:
         server.wait(timeout=30)
         log.close()
     assert "Traceback" not in (tmp_path / "serve.log").read_text("utf-8")
+
+
+def test_preview_polls_when_asked(tmp_path: Path) -> None:
+    """``--poll``: for folders whose file system sends no change events
+    (network shares, some container mounts)."""
+    kb = tmp_path / "kb"
+    subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(kb)], check=True,
+                   capture_output=True)
+    port = _port()
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "safetykb.cli", "serve", "--root", str(kb),
+                               "-a", f"127.0.0.1:{port}", "--poll"], stdout=log, stderr=log,
+                              start_new_session=True)
+    url = f"http://127.0.0.1:{port}/procedures/gen/proc-gen-001/"
+    doc = kb / "procedures/gen/proc-gen-001.md"
+    try:
+        _wait_for(url, 'data-skb-id="PROC-GEN-001"')
+        time.sleep(1)
+        doc.write_text(doc.read_text("utf-8").replace(
+            "## Purpose\n", "## Purpose\n\nEdited while polling.\n", 1), "utf-8")
+        _wait_for(url, "Edited while polling.")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+    text = (tmp_path / "serve.log").read_text("utf-8")
+    assert "Traceback" not in text
+    assert text.count("Building documentation") == 2
+    assert "looking for changes twice a second (--poll)" in text

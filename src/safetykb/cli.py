@@ -266,8 +266,11 @@ def build(site_dir: Path | None, quiet: bool, today: dt.datetime | None, root: P
               help="Address to serve on.")
 @click.option("--full-rebuild", is_flag=True,
               help="Rebuild every page on each change (default: only changed pages).")
+@click.option("--poll", is_flag=True,
+              help="Look for changes twice a second instead of using the system's file "
+                   "change events (for network shares and container mounts that send none).")
 @root_option
-def serve(dev_addr: str, full_rebuild: bool, root: Path) -> None:
+def serve(dev_addr: str, full_rebuild: bool, root: Path, poll: bool = False) -> None:
     """Live preview of the site; rebuilds when a document changes."""
     from .sitebuild import serve as run_serve
 
@@ -275,7 +278,7 @@ def serve(dev_addr: str, full_rebuild: bool, root: Path) -> None:
     _refuse_legacy_hooks(root)
     try:
         load_config(root, default_levels())
-        sys.exit(run_serve(root, dev_addr, full_rebuild))
+        sys.exit(run_serve(root, dev_addr, full_rebuild, poll=poll))
     except ConfigError as exc:
         _fail_config(exc)
     except FileNotFoundError as exc:

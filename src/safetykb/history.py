@@ -80,6 +80,8 @@ class History(dict[str, list[Revision]]):
         super().__init__()
         self.note = note
         self.last_changed: dict[str, str] = {}
+        #: The commit it was read at ("" without history).
+        self.head = ""
 
 
 NOT_A_REPOSITORY = ("Revision history is not available: the knowledge base is not in a git "
@@ -292,6 +294,7 @@ def kb_history(root: Path, content_dirs: Iterable[str] | None = None) -> History
     if output is None:
         return History(NOT_A_REPOSITORY)
     history = parse_log(output)
+    history.head = head.strip()
     _CACHE.clear()  # one HEAD at a time: a long preview session does not grow
     _CACHE[key] = history
     return history

@@ -9,6 +9,7 @@ register and ``safetykb schema`` (JSON Schema) all read this table.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -263,7 +264,9 @@ def json_schema() -> dict[str, Any]:
     }
 
 
+@functools.cache
 def schema_text() -> str:
     """:func:`json_schema` as the text ``safetykb schema`` prints, ``init``
-    writes for editors and the site publishes."""
+    writes for editors and the site publishes (made once per process: a live
+    preview publishes it with every rebuild)."""
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"

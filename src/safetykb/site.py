@@ -10,6 +10,7 @@ are published with directory URLs (``procedures/a/x.md`` at
 from __future__ import annotations
 
 import functools
+import hashlib
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -286,6 +287,22 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
     pages.append(_generated(kb, ARCHIVE_PAGE, "Archive", _archive_page(kb), searchable=False))
     _no_shared_address(pages)
     return pages
+
+
+def generated_inputs(kb: KnowledgeBase, drafts: bool) -> str:
+    """A digest of what the generated pages of :func:`site_pages` (register,
+    archive, tag pages, What changed, rule reference) are made of: every
+    document's path and front matter, the configuration, the git commit of
+    the history, the day and ``drafts``. Not the documents' bodies: an edit
+    of a body leaves the digest, and those pages, as they were, so a live
+    preview can keep the pages it wrote (as the generator keeps the pages of
+    unchanged documents)."""
+    history = kb_history(kb.root, kb.config.content_dirs)
+    digest = hashlib.sha256(repr((
+        drafts, default_today(), history.note, history.head, kb.config.fingerprint,
+        [(d.relpath, d.content_dir, d.fm_ok, d.meta) for d in kb.documents],
+    )).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 class AddressClash(ValueError):

@@ -47,6 +47,9 @@ import yaml
 from .config import CONFIG_NAME, load_config
 
 MKDOCS_YML = "mkdocs.yml"
+#: Set (to 1) by ``safetykb serve --poll``; the plugin then keeps MkDocs'
+#: polling watcher (``safetykb_mkdocs.watcher``).
+POLL_ENV = "SAFETYKB_POLL"
 #: Seconds a build waits for another build of the same site to finish.
 WAIT_ENV = "SAFETYKB_BUILD_WAIT"
 #: prctl(2) option: the signal the kernel sends a child when its parent dies.
@@ -552,20 +555,25 @@ def _build_locked(root: Path, target: Path, quiet: bool) -> Path:
     return target
 
 
-def serve(root: Path, address: str = "127.0.0.1:8000", full: bool = False) -> int:
+def serve(root: Path, address: str = "127.0.0.1:8000", full: bool = False,
+          poll: bool = False) -> int:
     """Live preview: MkDocs' own server with the safetykb plugin (blocks until stopped).
 
     After the first build only changed pages are rebuilt (MkDocs' dirty
     reload; the plugin re-parses only changed files): the search index and the
     pages that merely link to a changed document can lag until a full build.
-    ``full`` rebuilds everything on every change.
+    ``full`` rebuilds everything on every change. The plugin watches with the
+    system's file change events; ``poll`` keeps MkDocs' polling instead.
     """
     cmd = mkdocs_command(root.resolve(), "serve", "--dev-addr", address)
     if not full:
         # MkDocs warns that a dirty build is inaccurate; strict mode would stop on that
         # warning. Our checks still stop the preview on any error.
         cmd += ["--dirty", "--no-strict"]
+    env = _env()
+    if poll:
+        env[POLL_ENV] = "1"  # read by the plugin (safetykb_mkdocs.watcher)
     try:
-        return subprocess.call(cmd, cwd=root, env=_env(), preexec_fn=die_with_parent())
+        return subprocess.call(cmd, cwd=root, env=env, preexec_fn=die_with_parent())
     except KeyboardInterrupt:
         return 0

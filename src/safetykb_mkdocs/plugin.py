@@ -22,7 +22,9 @@ MkDocs' public plugin API, with its state on the instance.
   marker changes every build); ``<html lang>`` follows the document.
 - ``on_post_build``: unpublished pages leave ``sitemap.xml``; the search
   index is verified to hold no page that must not be searched.
-- ``on_serve``: also watch the content folders and ``safetykb.yml``.
+- ``on_serve``: also watch the content folders and ``safetykb.yml``, with
+  the platform's file change events instead of MkDocs' twice-a-second
+  polling (``watcher``).
 """
 
 from __future__ import annotations
@@ -35,11 +37,14 @@ import posixpath
 import re
 import secrets
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -64,8 +69,11 @@ from safetykb.site import (
     address_key,
     area_titles,
     feed,
+    generated_inputs,
     site_pages,
 )
+
+from .watcher import POLL_ENV, use_change_events
 
 log = get_plugin_logger(__name__)
 
@@ -97,6 +105,11 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         self.written: dict[str, str] = {}
         self.pending: dict[str, str] = {}
         self.rendered: PendingPages | None = None
+        # The live preview's generated pages (register, tag pages...): what
+        # they were made of when last built, and which were built then.
+        self.built_inputs: tuple[str, frozenset[str]] | None = None
+        self.inputs: tuple[str, frozenset[str]] | None = None
+        self.unchanged_source: Path | None = None
         # Header blocks of pages between on_page_content and on_post_page.
         self.headers: dict[str, str] = {}
         # Where the header block goes; unknown to any document.
@@ -185,10 +198,15 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
                 raise PluginError(f"safetykb: {docs_prefix}/{file.src_uri} would be published "
                                   f"where the knowledge base publishes {clash} "
                                   f"(/{page_dir(clash)}); rename or move it")
+        kept = self._kept_generated_pages()
         for page in self.pages.values():
             inclusion = InclusionLevel.INCLUDED if page.listed else InclusionLevel.NOT_IN_NAV
             if page.source is not None:
                 file = File.generated(config, page.uri, abs_src_path=str(page.source),
+                                      inclusion=inclusion)
+            elif page.uri in kept:
+                # Older than the page written: MkDocs' dirty build leaves it.
+                file = File.generated(config, page.uri, abs_src_path=str(kept[page.uri]),
                                       inclusion=inclusion)
             else:
                 file = File.generated(config, page.uri, content="", inclusion=inclusion)
@@ -217,6 +235,32 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
                 raise PluginError(f"safetykb: printed sheets: {exc}") from None
         return files
 
+    def _kept_generated_pages(self) -> dict[str, Path]:
+        """In the live preview's rebuilds, the generated pages (register, tag
+        pages, What changed...) that need not be built again, each with a
+        stand-in source older than any page: nothing they are made of
+        changed since they were written (an edit of a document's body, the
+        usual save). Rendering the register and the tag pages again, and
+        Material indexing them for its search, was most of a rebuild."""
+        assert self.kb is not None
+        if not self.preview:
+            return {}
+        generated = frozenset(uri for uri, page in self.pages.items() if page.source is None)
+        self.inputs = (generated_inputs(self.kb, drafts=True), generated)
+        if not self.dirty or self.built_inputs is None or self.built_inputs[0] != self.inputs[0]:
+            return {}
+        if self.unchanged_source is None or not self.unchanged_source.is_file():
+            fd, name = tempfile.mkstemp(prefix="safetykb-unchanged-", suffix=".md")
+            os.close(fd)
+            os.utime(name, (0, 0))
+            self.unchanged_source = Path(name)
+        return {uri: self.unchanged_source for uri in generated & self.built_inputs[1]}
+
+    def on_shutdown(self) -> None:
+        if self.unchanged_source is not None:
+            self.unchanged_source.unlink(missing_ok=True)
+            self.unchanged_source = None
+
     def _generated(self, config: MkDocsConfig, relpath: str, text: str) -> File:
         """A generated file of the site. In the live preview's rebuilds
         (dirty, into the same folder), a file whose text has not changed is
@@ -230,6 +274,15 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         if self.preview:
             self.pending[relpath] = text
         return File.generated(config, relpath, content=text)
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig,
+               files: Files) -> jinja2.Environment:
+        # Each rebuild of the live preview starts a new template environment,
+        # which compiled the theme's 40 templates again; their compiled code
+        # is kept (Jinja compares each template's source before using it).
+        if self.preview:
+            env.bytecode_cache = _TEMPLATE_CODE
+        return env
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         for page in nav.pages:
@@ -318,10 +371,12 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         for relpath in self.pending:
             self.written.pop(relpath, None)
         self.pending.clear()
+        self.built_inputs = self.inputs = None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.written.update(self.pending)
         self.pending.clear()
+        self.built_inputs, self.inputs = self.inputs, None
         if self.rendered is not None:
             self.rendered.close()
             self.rendered = None
@@ -360,9 +415,31 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
                                       "draft); nothing was published")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        if os.environ.get(POLL_ENV) == "1":
+            log.info("looking for changes twice a second (--poll)")
+        else:
+            use_change_events(server)
         for path in self.watch:
             server.watch(str(path))
         return server
+
+
+class _KeptBytecode(jinja2.BytecodeCache):
+    """Compiled templates, kept in memory for the life of the process."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CODE = _KeptBytecode()
 
 
 def _quiet_jieba() -> None:
