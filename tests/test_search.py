@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -260,6 +261,80 @@ def test_each_keystroke_shows_the_results_of_its_text(browser: Browser, base_url
         assert search(tab, query) == paths, query
     assert search(tab, "tag out") == fast
     assert D + "actions/act-loto-001/" in fast[:3], fast
+    context.close()  # type: ignore[attr-defined]
+
+
+_SHOWN_TERMS = """() => {
+  window.__terms = [];
+  new MutationObserver(() => {
+    const a = document.querySelector('#skb-search-results .md-search-result__item > a');
+    const h = a ? new URL(a.href).searchParams.get('h') : null;
+    const shown = document.getElementById('skb-search-input').getAttribute('data-skb-shown');
+    if (h !== null && window.__terms[window.__terms.length - 1]?.h !== h) {
+      window.__terms.push({h: h, whole: shown === h});
+    }
+  }).observe(document.getElementById('skb-search-results'), {childList: true, subtree: true});
+}"""
+
+
+def _slow_records(tab: Page, held: list[str]) -> None:
+    """Each result record (``.pf_fragment``) answered 0.6 s late, as on a
+    slow network, so that a search is overtaken while its records arrive."""
+    def late(route: Any) -> None:
+        held.append(route.request.url)
+        tab.wait_for_timeout(600)
+        route.continue_()
+
+    tab.route("**/*.pf_fragment", late)
+
+
+def test_results_show_while_the_query_is_typed_on(browser: Browser, base_url: str) -> None:
+    """A search overtaken by more typing ("loc", then "k") still shows its
+    results while the newer one runs, never counted as whole; the newer
+    results replace them."""
+    tab, context = _fresh(browser, base_url)
+    held: list[str] = []
+    _slow_records(tab, held)
+    tab.evaluate(_SHOWN_TERMS)
+    box = tab.locator("#skb-search-input")
+    box.click()
+    box.press_sequentially("loc")
+    deadline = 15_000
+    while not held and deadline > 0:
+        tab.wait_for_timeout(20)
+        deadline -= 20
+    assert held, "no result record was asked for"
+    box.press("k")
+    tab.wait_for_function("document.getElementById('skb-search-input')"
+                          ".getAttribute('data-skb-shown') === 'lock'", timeout=15_000)
+    terms = tab.evaluate("window.__terms")
+    assert terms[0] == {"h": "loc", "whole": False}, terms
+    assert terms[-1]["h"] == "lock", terms
+    assert all(t["h"] in ("loc", "lock") for t in terms), terms
+    context.close()  # type: ignore[attr-defined]
+
+
+def test_results_of_replaced_text_never_show(browser: Browser, base_url: str) -> None:
+    """Text replaced rather than typed on ("loc", then "tag"): the records of
+    the overtaken search arrive after the change and are not shown."""
+    tab, context = _fresh(browser, base_url)
+    held: list[str] = []
+    _slow_records(tab, held)
+    tab.evaluate(_SHOWN_TERMS)
+    box = tab.locator("#skb-search-input")
+    box.click()
+    box.press_sequentially("loc")
+    deadline = 15_000
+    while not held and deadline > 0:
+        tab.wait_for_timeout(20)
+        deadline -= 20
+    assert held, "no result record was asked for"
+    box.fill("tag")
+    tab.wait_for_function("document.getElementById('skb-search-input')"
+                          ".getAttribute('data-skb-shown') === 'tag'", timeout=15_000)
+    tab.wait_for_timeout(800)
+    terms = tab.evaluate("window.__terms")
+    assert [t["h"] for t in terms] == ["tag"], terms
     context.close()  # type: ignore[attr-defined]
 
 

@@ -11,6 +11,7 @@
   var meta = document.getElementById("skb-search-meta");
   var engine = null;   // a promise of the Pagefind API, loaded on first use
   var asked = 0;       // number of the latest query, so a slow answer never overwrites a newer one
+  var onScreen = 0;    // number of the query whose results are shown
   var MAX = 10;
 
   /* Offline copy (file://): no fetch, no modules. Material's index, loaded
@@ -177,7 +178,8 @@
    * ones are appended when theirs arrive); the count and the box's
    * data-skb-shown/-results (what tests and assistive technology read) are
    * set once the set is whole. */
-  function show(query, data, partial) {
+  function show(query, data, partial, gen) {
+    onScreen = gen;
     var terms = query.trim();
     var items = document.createDocumentFragment();
     data.forEach(function (d) {
@@ -289,6 +291,7 @@
     if (!q || tooShort(q)) {
       list.textContent = "";
       meta.textContent = "";
+      onScreen = mine;
       // Two letters: the index chunks the third letter needs are fetched.
       // (Searching them unseen would read them too, but costs the next
       // letter as much again when typed fast.)
@@ -304,36 +307,62 @@
     load().then(function (pagefind) {
       return pagefind.search(offline ? query : engineQuery(q));
     }).then(function (found) {
-      if (mine !== asked || !found) return null;
-      if (offline) return found;
-      var take = blend(query, found.results).slice(0, idLike ? 2 * MAX : MAX);
-      // Each result's record is a fetch of its own: the first is shown as
-      // soon as it arrives, the next ones as they join it in order (an id
-      // query is reordered by id, so it waits for all of them).
-      var got = [], shown = 0;
-      return Promise.all(take.map(function (r, i) {
-        return r.data().then(function (d) {
-          got[i] = d;
-          var ready = shown;
-          while (ready < take.length && got[ready]) ready++;
-          if (!idLike && ready > shown && ready < take.length && mine === asked) {
-            shown = ready;
-            show(query, got.slice(0, ready), true);
-          }
-          return d;
-        });
-      })).then(function (data) {
-        return idLike ? byId(q, data).slice(0, MAX) : data;
-      });
+      if (!found) return null;
+      if (mine !== asked) {
+        // Overtaken while it searched: the newer search starts at once. While
+        // it runs, this one's results are shown if the text typed since only
+        // extends this query ("ven" while "vent" is searched) and nothing
+        // newer is on screen: they appear as the person types on.
+        if (!offline && !idLike && extendsNow(q)) records(query, q, found, mine, false, true);
+        return null;
+      }
+      return offline ? found : records(query, q, found, mine, idLike, false);
     }).then(function (data) {
       // Fetched before newer input came: shown until the newer search (next,
       // one at a time) replaces it.
-      if (data) show(query, data);
+      if (data && mayShow(mine, q)) show(query, data, false, mine);
       done();
     }).catch(function (err) {
       if (mine === asked) meta.textContent = String(err);
       done();
     });
+  }
+
+  /* The records of a search's results. Each is a fetch of its own: the first
+   * is shown as soon as it arrives, the next ones as they join it in order
+   * (an id query is reordered by id, so it waits for all of them). `stale`:
+   * a search overtaken by newer input, whose results are only ever shown as
+   * partial (never counted), until the newer ones replace them. */
+  function records(query, q, found, mine, idLike, stale) {
+    var take = blend(query, found.results).slice(0, idLike ? 2 * MAX : MAX);
+    var got = [], shown = 0;
+    return Promise.all(take.map(function (r, i) {
+      return r.data().then(function (d) {
+        got[i] = d;
+        var ready = shown;
+        while (ready < take.length && got[ready]) ready++;
+        if (!idLike && ready > shown && (ready < take.length || stale) && mayShow(mine, q)) {
+          shown = ready;
+          show(query, got.slice(0, ready), true, mine);
+        }
+        return d;
+      });
+    })).then(function (data) {
+      return idLike ? byId(q, data).slice(0, MAX) : data;
+    });
+  }
+
+  /* The text in the box now extends `q` (typing on, same start). */
+  function extendsNow(q) {
+    var now = input.value.trim().toLowerCase();
+    return now.length > q.length && now.indexOf(q.toLowerCase()) === 0;
+  }
+
+  /* Results of search number `mine` for `q` may go on screen: it is the
+   * latest, or an older one the box's text extends, newer than what is
+   * shown. */
+  function mayShow(mine, q) {
+    return mine === asked || (mine > onScreen && extendsNow(q));
   }
 
   /* Open and close as Material does: the toggle drives its CSS; on a small
