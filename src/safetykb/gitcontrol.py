@@ -71,7 +71,12 @@ def _git(root: Path, args: list[str], stdin: bytes | None = None) -> bytes:
 
 
 def _norm(text: str) -> str:
-    return text.replace("\r\n", "\n")
+    return text.replace("\r\n", "\n") if "\r" in text else text
+
+
+def _same_text(a: str, b: str) -> bool:
+    """The same text, line endings aside (equal strings compare at once)."""
+    return a == b or _norm(a) == _norm(b)
 
 
 def read_listing(root: Path, ref: str, config: Config) -> list[tuple[str, str]]:
@@ -172,7 +177,7 @@ def same_document(before: Document, after: Document, fuzzy: bool = True) -> bool
     different type makes it another; otherwise (with ``fuzzy``) at least half
     of the body's lines, headings aside, must be shared.
     """
-    if _norm(before.text) == _norm(after.text):
+    if _same_text(before.text, after.text):
         return True
     if before.type and after.type and before.type != after.type:
         return False
@@ -221,7 +226,7 @@ class Change:
     def changed(self, doc: Document) -> bool:
         """``doc`` has a version at ``ref`` and its text differs from it."""
         prev = self.previous(doc)
-        return prev is not None and _norm(prev.text) != _norm(doc.text)
+        return prev is not None and not _same_text(prev.text, doc.text)
 
     def swapped_with(self, doc: Document) -> Document | None:
         """The working-tree document that now carries ``doc``'s old id while
