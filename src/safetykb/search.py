@@ -227,7 +227,8 @@ _NOT_INSTALLED = "pagefind is not installed: pip install 'pagefind[extended]'"
 #: every parsed page once more when it groups pages by language and frees
 #: them while it builds the index, so that memory was counted twice. Freed
 #: pages returned at once: 551 MB -> 408 MB for the English bundle of 5000
-#: documents, the same index, no measurable time (developer-docs/performance.md).
+#: documents, the same index; in one comparison the indexer took 1 to 2 s longer
+#: at 5000 documents, within this machine's noise in others (developer-docs/performance.md).
 MALLOC_ENV = "_RJEM_MALLOC_CONF"
 MALLOC_CONF = "dirty_decay_ms:0,muzzy_decay_ms:0"
 
