@@ -141,6 +141,7 @@ def use_change_events(server: Any) -> bool:
     server.build_delay = BUILD_DELAY
     try:
         _watch_all(server, counts)
-    except OSError as exc:  # no inotify instance left (EMFILE), say
+    except OSError as exc:  # a folder the system will not watch
         _poll(server, exc, None, counts)
+        return False
     return True
