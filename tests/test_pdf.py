@@ -279,16 +279,43 @@ def test_cli_usage_errors_exit_2(kb_root: Path, tmp_path: Path) -> None:
 
 def test_cli_overflowing_checklist_exits_1_and_writes_nothing(kb_root: Path,
                                                               tmp_path: Path) -> None:
+    """A draft is printed when named, but not one that does not fit its page."""
+    shutil.copy(FIXTURES / "rules/PR001/bad-overflow.md", kb_root / "checklists/press/")
+    text = (kb_root / "checklists/press/bad-overflow.md").read_text("utf-8")
+    (kb_root / "checklists/press/bad-overflow.md").write_text(text.replace(" {PR001}", ""),
+                                                              "utf-8")
+    out = tmp_path / "out"
+    result = run_cli("--root", str(kb_root), "-o", str(out), "CL-PR1-001")
+    assert result.returncode == 1
+    assert re.search(r"bad-overflow\.md:\d+:1: error PR001 .*bad-overflow\.md .* "
+                     r"\d+ line\(s\) over; not printed", result.stderr), result.stderr
+    assert result.stderr.count("error PR001") == 1, result.stderr
+    assert not (out / "CL-PR1-001.pdf").exists()
+
+
+def test_cli_prints_no_sheet_of_a_document_with_errors(kb_root: Path, tmp_path: Path) -> None:
+    """What is printed is what is checked: an approved document with an error
+    (here: required fields missing, and too long for its page) is not printed,
+    its problems listed as `safetykb check` lists them; the other sheets are;
+    no pack is written without it."""
     shutil.copy(FIXTURES / "rules/PR001/bad-overflow.md", kb_root / "checklists/press/")
     text = (kb_root / "checklists/press/bad-overflow.md").read_text("utf-8")
     (kb_root / "checklists/press/bad-overflow.md").write_text(
         text.replace(" {PR001}", "").replace("status: draft", "status: approved"), "utf-8")
     out = tmp_path / "out"
-    result = run_cli("--root", str(kb_root), "-o", str(out), "CL-PR1-001")
+    result = run_cli("--root", str(kb_root), "-o", str(out), "CL-PR1-001", "CL-PRESS-101")
     assert result.returncode == 1
-    assert re.search(r"bad-overflow\.md:\d+:1: error PR001 .*bad-overflow\.md .* "
-                     r"\d+ line\(s\) over", result.stderr), result.stderr
+    assert "checklists/press/bad-overflow.md:1:1: error FM003 field 'approved_by' is " \
+        "missing" in result.stderr, result.stderr
+    assert re.search(r"bad-overflow\.md:\d+:1: error PR001 .* lines over", result.stderr)
+    assert "checklists/press/bad-overflow.md: not printed: " in result.stderr
     assert not (out / "CL-PR1-001.pdf").exists()
+    assert (out / "CL-PRESS-101.pdf").is_file()
+    packs = tmp_path / "packs"
+    result = run_cli("--root", str(kb_root), "-o", str(packs), "--pack", "workstation")
+    assert result.returncode == 1
+    assert "no pack was written" in result.stderr
+    assert not packs.exists() or not any(packs.iterdir())
 
 
 @needs_cjk  # the knowledge base holds a Chinese checklist

@@ -39,11 +39,20 @@ def squash(text: str) -> str:
 
 def import_checklist(source: Path, root: Path, doc_id: str, mode: str, title: str,
                      workstation: str) -> tuple[Path, list[str]]:
-    """Copy the checklist below the provenance header and put front matter on it."""
+    """Copy the checklist below the provenance header, put front matter on it
+    and make the edits `safetykb check` asks for before approval (a sheet is
+    printed only from a document that passes it)."""
     body = source.read_text("utf-8").split("\n---\n", 1)[1]
     if not re.search(r"^## ", body, re.M):
         # The contract wants pause points (CL001): one heading after the title.
         body = re.sub(r"^(# .+\n)", r"\1\n## Self-inspection\n", body, count=1, flags=re.M)
+    # The title is the front matter's (ST005), and a heading with no items
+    # to tick is background, not a pause point (CL002): a bold lead-in.
+    body = re.sub(r"^# .+\n", "", body, count=1, flags=re.M)
+    sections = re.split(r"(?m)^(?=## )", body)
+    body = "".join(part if not part.startswith("## ") or "- [ ]" in part
+                   else re.sub(r"^## (.+)$", r"**\1**", part, count=1, flags=re.M)
+                   for part in sections)
     front = (f"---\nid: {doc_id}\ntitle: {title}\ntype: checklist\nrevision: 1\n"
              "status: approved\nowner: Safety Department\nauthor: Safety engineer\n"
              "approved_by: Plant manager\neffective: 2026-06-01\nreview_due: 2027-06-01\n"
@@ -67,6 +76,8 @@ def test_imported_checklists_print_and_read_back(tmp_path: Path) -> None:
         _, items = import_checklist(CORPORA / name, root, doc_id, mode, title, workstation)
         assert items
         expected[doc_id] = items
+    checked = cli("check", "--root", str(root))
+    assert " 0 error(s)" in checked.stderr + checked.stdout, checked.stdout
     out = tmp_path / "print"
     result = cli("pdf", "--root", str(root), "-o", str(out))
     assert result.returncode == 0, result.stderr

@@ -4,9 +4,13 @@
 
 Without ids: every approved checklist and action (what the build publishes).
 With ids: those documents whatever their status; a draft, superseded or
-withdrawn one prints with a diagonal watermark. A checklist that does not fit
-one page is reported (PR001) and not written. Exit 0 when every sheet was
-written, 1 when one could not be (overflow), 2 for bad usage or configuration
+withdrawn one prints with a diagonal watermark. The knowledge base is checked
+first, as ``safetykb check`` does: a document with an error is not printed
+(its problems are listed in the check's format), except a draft, which prints
+under its DRAFT watermark with the problems listed; a pack with such a
+document is not written. A checklist that does not fit one page is reported
+(PR001) and not written. Exit 0 when every sheet was written, 1 when one
+could not be (an error, an overflow), 2 for bad usage or configuration
 (unknown id, a procedure, bad ``print:`` settings, no CJK font).
 """
 
@@ -16,7 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..config import ConfigError, load_config
-from ..loader import load_kb
+from ..linter import check_paths
+from ..model import Problem
 from ..rules import default_levels
 from .fonts import FontError
 from .layout import PrintSettings, layout_sheet
@@ -41,7 +46,15 @@ def run(root: Path, ids: list[str], out_dir: Path, pack: str | None,
     except ConfigError as exc:
         echo(f"safetykb: configuration error: {exc}")
         return EXIT_USAGE
-    kb = load_kb(root, config)
+    try:
+        kb, problems = check_paths(root)
+    except ConfigError as exc:
+        echo(f"safetykb: configuration error: {exc}")
+        return EXIT_USAGE
+    errors: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.level == "error":
+            errors.setdefault(problem.path, []).append(problem)
     commit = git_commit(root)
     warning = site_url_warning(kb)
     if warning:
@@ -52,6 +65,14 @@ def run(root: Path, ids: list[str], out_dir: Path, pack: str | None,
             return EXIT_USAGE
         from .packs import write_packs
 
+        broken = [d.relpath for d in published(kb) if d.relpath in errors]
+        if broken:
+            for relpath in broken:
+                for problem in errors[relpath]:
+                    echo(problem.format_text())
+            echo(f"safetykb: {len(broken)} approved document(s) have errors; no pack was "
+                 "written (a pack must not leave a sheet out)")
+            return EXIT_PROBLEMS
         try:
             written = write_packs(kb, out_dir, pack, commit)
         except FontError as exc:
@@ -79,6 +100,20 @@ def run(root: Path, ids: list[str], out_dir: Path, pack: str | None,
         docs = published(kb)
     status = EXIT_OK
     for doc in docs:
+        found = errors.get(doc.relpath, [])
+        if found and doc.status != "draft":
+            for problem in found:
+                echo(problem.format_text())
+            echo(f"safetykb: {doc.relpath}: not printed: {len(found)} error(s) "
+                 "(a sheet is printed only from a document that passes safetykb check)")
+            status = EXIT_PROBLEMS
+            continue
+        for problem in found:
+            if problem.rule != "PR001":  # the layout below reports an overflow
+                echo(problem.format_text())
+        if found:
+            echo(f"safetykb: {doc.relpath}: a draft with {len(found)} error(s), printed "
+                 "under its DRAFT watermark")
         try:
             sheet = layout_sheet(doc, config, commit=commit, root=root, settings=settings)
         except FontError as exc:
