@@ -111,9 +111,6 @@ def run(root: Path, ids: list[str], out_dir: Path, pack: str | None,
         for problem in found:
             if problem.rule != "PR001":  # the layout below reports an overflow
                 echo(problem.format_text())
-        if found:
-            echo(f"safetykb: {doc.relpath}: a draft with {len(found)} error(s), printed "
-                 "under its DRAFT watermark")
         try:
             sheet = layout_sheet(doc, config, commit=commit, root=root, settings=settings)
         except FontError as exc:
@@ -129,5 +126,6 @@ def run(root: Path, ids: list[str], out_dir: Path, pack: str | None,
         target = out_dir / f"{doc.id}.pdf"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(render_sheet(sheet))
-        echo(f"wrote {target}")
+        echo(f"wrote {target}" + (f" (a draft with {len(found)} error(s) to fix before "
+                                  "approval, under its DRAFT watermark)" if found else ""))
     return status
