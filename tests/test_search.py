@@ -288,10 +288,10 @@ def _slow_records(tab: Page, held: list[str]) -> None:
     tab.route("**/*.pf_fragment", late)
 
 
-def test_results_show_while_the_query_is_typed_on(browser: Browser, base_url: str) -> None:
-    """A search overtaken by more typing ("loc", then "k") still shows its
-    results while the newer one runs, never counted as whole; the newer
-    results replace them."""
+def _loc_with_records_held(browser: Browser, base_url: str) -> tuple[Page, Any, Any]:
+    """A fresh tab, results recorded as they show (``window.__terms``), "loc"
+    typed and its search's result records asked for but held back: the
+    search is under way when the test types on. (tab, context, box)."""
     tab, context = _fresh(browser, base_url)
     held: list[str] = []
     _slow_records(tab, held)
@@ -304,6 +304,14 @@ def test_results_show_while_the_query_is_typed_on(browser: Browser, base_url: st
         tab.wait_for_timeout(20)
         deadline -= 20
     assert held, "no result record was asked for"
+    return tab, context, box
+
+
+def test_results_show_while_the_query_is_typed_on(browser: Browser, base_url: str) -> None:
+    """A search overtaken by more typing ("loc", then "k") still shows its
+    results while the newer one runs, never counted as whole; the newer
+    results replace them."""
+    tab, context, box = _loc_with_records_held(browser, base_url)
     box.press("k")
     tab.wait_for_function("document.getElementById('skb-search-input')"
                           ".getAttribute('data-skb-shown') === 'lock'", timeout=15_000)
@@ -317,18 +325,7 @@ def test_results_show_while_the_query_is_typed_on(browser: Browser, base_url: st
 def test_results_of_replaced_text_never_show(browser: Browser, base_url: str) -> None:
     """Text replaced rather than typed on ("loc", then "tag"): the records of
     the overtaken search arrive after the change and are not shown."""
-    tab, context = _fresh(browser, base_url)
-    held: list[str] = []
-    _slow_records(tab, held)
-    tab.evaluate(_SHOWN_TERMS)
-    box = tab.locator("#skb-search-input")
-    box.click()
-    box.press_sequentially("loc")
-    deadline = 15_000
-    while not held and deadline > 0:
-        tab.wait_for_timeout(20)
-        deadline -= 20
-    assert held, "no result record was asked for"
+    tab, context, box = _loc_with_records_held(browser, base_url)
     box.fill("tag")
     tab.wait_for_function("document.getElementById('skb-search-input')"
                           ".getAttribute('data-skb-shown') === 'tag'", timeout=15_000)

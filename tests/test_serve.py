@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 
 def _port() -> int:
@@ -36,15 +37,22 @@ def _wait_for(url: str, text: str, timeout: float = 90) -> None:
     raise AssertionError(f"{text!r} never showed at {url}")
 
 
-def test_preview_shows_an_edited_document(tmp_path: Path) -> None:
+def _serve(tmp_path: Path, *options: str) -> tuple[Path, int, subprocess.Popen[bytes], IO[str]]:
+    """`safetykb serve` of a new `init` knowledge base, logging to serve.log:
+    (knowledge base, port, server, log)."""
     kb = tmp_path / "kb"
     subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(kb)], check=True,
                    capture_output=True)
     port = _port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "safetykb.cli", "serve", "--root", str(kb),
-                               "-a", f"127.0.0.1:{port}"], stdout=log, stderr=log,
+                               "-a", f"127.0.0.1:{port}", *options], stdout=log, stderr=log,
                               start_new_session=True)
+    return kb, port, server, log
+
+
+def test_preview_shows_an_edited_document(tmp_path: Path) -> None:
+    kb, port, server, log = _serve(tmp_path)
     url = f"http://127.0.0.1:{port}/procedures/gen/proc-gen-001/"
     doc = kb / "procedures/gen/proc-gen-001.md"
     try:
@@ -107,14 +115,7 @@ def test_preview_shows_an_edited_document(tmp_path: Path) -> None:
 def test_preview_polls_when_asked(tmp_path: Path) -> None:
     """``--poll``: for folders whose file system sends no change events
     (network shares, some container mounts)."""
-    kb = tmp_path / "kb"
-    subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(kb)], check=True,
-                   capture_output=True)
-    port = _port()
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "safetykb.cli", "serve", "--root", str(kb),
-                               "-a", f"127.0.0.1:{port}", "--poll"], stdout=log, stderr=log,
-                              start_new_session=True)
+    kb, port, server, log = _serve(tmp_path, "--poll")
     url = f"http://127.0.0.1:{port}/procedures/gen/proc-gen-001/"
     doc = kb / "procedures/gen/proc-gen-001.md"
     try:

@@ -113,10 +113,11 @@ def test_one_save_is_one_rebuild_and_reading_is_none(preview: Preview) -> None:
     assert preview.builds == 6
 
 
-#: Run in a process of its own: watchdog opens one inotify instance per
-#: process, when the first folder is watched. Every instance this user may
-#: still open (fs.inotify.max_user_instances) is taken first, as on a machine
-#: whose editors and tools hold them all.
+#: Run in a process of its own (the instances are the user's, shared with
+#: everything else this process runs): watchdog's inotify observer opens its
+#: instance when it is made. Every instance this user may still open
+#: (fs.inotify.max_user_instances) is taken first, as on a machine whose
+#: editors and tools hold them all.
 _NO_INSTANCES = r"""
 import ctypes, json, logging, os, sys, threading, time
 from pathlib import Path
@@ -218,5 +219,5 @@ def test_the_plugin_watches_with_change_events_unless_asked_to_poll(
         assert type(server.observer) is observer
         # What MkDocs watched before, and the plugin's folders, are watched.
         assert set(server._watched_paths) == {str(tmp_path), str(tmp_path / "more")}
-        assert {w.path for w in server.observer._watches} == set(server._watched_paths)
+        assert {e.watch.path for e in server.observer.emitters} == set(server._watched_paths)
         server.server_close()

@@ -243,11 +243,11 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         usual save). Rendering the register and the tag pages again, and
         Material indexing them for its search, was most of a rebuild."""
         assert self.kb is not None
-        if not self.preview:
+        if not (self.preview and self.dirty):
             return {}
         generated = frozenset(uri for uri, page in self.pages.items() if page.source is None)
         self.inputs = (generated_inputs(self.kb, drafts=True), generated)
-        if not self.dirty or self.built_inputs is None or self.built_inputs[0] != self.inputs[0]:
+        if self.built_inputs is None or self.built_inputs[0] != self.inputs[0]:
             return {}
         if self.unchanged_source is None or not self.unchanged_source.is_file():
             fd, name = tempfile.mkstemp(prefix="safetykb-unchanged-", suffix=".md")

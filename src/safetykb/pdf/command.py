@@ -19,10 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..config import ConfigError, load_config
+from ..config import ConfigError
 from ..linter import check_paths
 from ..model import Problem
-from ..rules import default_levels
 from .fonts import FontError
 from .layout import PrintSettings, layout_sheet
 from .publish import (
@@ -41,13 +40,9 @@ def run(root: Path, ids: list[str], out_dir: Path, pack: str | None,
         echo: Callable[[str], None]) -> int:
     """Make the sheets (or packs); report on ``echo``; return the exit code."""
     try:
-        config = load_config(root, default_levels())
-        settings = PrintSettings.from_config(config)
-    except ConfigError as exc:
-        echo(f"safetykb: configuration error: {exc}")
-        return EXIT_USAGE
-    try:
         kb, problems = check_paths(root)
+        config = kb.config
+        settings = PrintSettings.from_config(config)
     except ConfigError as exc:
         echo(f"safetykb: configuration error: {exc}")
         return EXIT_USAGE
