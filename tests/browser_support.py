@@ -71,6 +71,21 @@ def build_search_site(work: Path) -> Path:
     return out
 
 
+def shard_search_site(site: Path, dest: Path, shard_pages: int) -> Path:
+    """A copy of the built search ``site`` whose index is built again, as the
+    build does, with at most ``shard_pages`` pages per bundle (the fixture is
+    far smaller than the real threshold)."""
+    from safetykb.linter import check_paths
+    from safetykb.search import BUNDLE, archived_records, build_index
+
+    shutil.copytree(site, dest, ignore=lambda folder, names:
+                    [BUNDLE] if Path(folder) == site else [])
+    kb, _ = check_paths(site.parent / "kb", store=False)
+    build_index(dest, archived=archived_records(kb), default_lang=kb.config.lang,
+                shard_pages=shard_pages)
+    return dest
+
+
 def search(page: Any, query: str, timeout: float = 15_000) -> list[str]:
     """Put ``query`` in the search box of the open page (as one input event,
     like a paste) and return the result paths, best first (one per page)."""

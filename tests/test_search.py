@@ -23,6 +23,7 @@ from browser_support import (
     result_paths,
     search,
     serve,
+    shard_search_site,
 )
 
 pytestmark = pytest.mark.browser
@@ -117,6 +118,22 @@ def box(browser: Browser, base_url: str) -> Iterator[tuple[Page, list[str]]]:
     context.close()
 
 
+@pytest.fixture(scope="module")
+def sharded_box(browser: Browser, search_site: Path,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Page, Path]]:
+    """The same site with its index in shards of at most six pages (a large
+    knowledge base's layout: every bundle holds a random part of a language),
+    its box open."""
+    site = shard_search_site(search_site, tmp_path_factory.mktemp("sharded") / "site", 6)
+    with serve(site) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        tab.goto(url)
+        tab.locator("#skb-search-input").click()
+        yield tab, site
+        context.close()
+
+
 def test_relevance_table_has_enough_cases() -> None:
     assert len(RELEVANCE) >= 25
     assert sum(bool(re.search(r"[\u4e00-\u9fff]", q)) for q, _ in RELEVANCE) >= 6
@@ -127,6 +144,54 @@ def test_relevance(box: tuple[Page, list[str]], query: str, expected: str) -> No
     page, _ = box
     found = search(page, query)
     assert expected in found[:3], (query, found[:5])
+
+
+#: Queries with fewer results than the box shows, in both languages.
+FEW = ["acetylene", "lockout", "light curtain", "flashback", "abrasive wheel", "培训", "隐患排查"]
+
+
+@pytest.mark.parametrize("query", FEW)
+def test_shards_find_what_one_bundle_finds(box: tuple[Page, list[str]],
+                                           sharded_box: tuple[Page, Path], query: str) -> None:
+    """Split into shards (here of six pages: far smaller than the threshold,
+    so their word statistics differ and near ties may change order), the
+    index finds the same documents, each once: a shard without the word
+    answers with nothing (its word list, hidden), not with look-alikes."""
+    whole = search(box[0], query)
+    sharded = search(sharded_box[0], query)
+    assert whole and len(whole) < 10, whole
+    assert sorted(sharded) == sorted(whole), (query, whole, sharded)
+
+
+@pytest.mark.parametrize("query", ["PROC-SAF-001", "PROC-HD-001", "CL-HD-001", "ACT-LOTO-001"])
+def test_shards_find_an_id_first(box: tuple[Page, list[str]],
+                                 sharded_box: tuple[Page, Path], query: str) -> None:
+    whole = search(box[0], query)
+    sharded = search(sharded_box[0], query)
+    assert sharded[0] == whole[0] and whole[0].rstrip("/").endswith(query.lower()), \
+        (whole[:3], sharded[:3])
+
+
+def test_shards_start_from_the_preloaded_files(sharded_box: tuple[Page, Path]) -> None:
+    """Every bundle's entry and metadata file is fetched once, the preloaded
+    copy (Pagefind asks for the entry with the index's tag, not the time),
+    and every shard answers."""
+    page, site = sharded_box
+    from safetykb.search import manifest
+
+    data = manifest(site)
+    assert len(data["bundles"]) > 4
+    search(page, "lockout")
+    fetched = page.evaluate(
+        "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname"
+        " + new URL(e.name).search)")
+    for file in data["preload"]:
+        assert fetched.count("/pagefind/" + file) == 1, (file, fetched)
+    entries = [f for f in fetched if "pagefind-entry.json" in f]
+    assert len(entries) == len(data["bundles"]), entries
+    chunks = {f.split("/pagefind/")[1].split("index/")[0]
+              for f in fetched if f.endswith(".pf_index")}
+    assert chunks == set(data["bundles"]), chunks
 
 
 @pytest.mark.parametrize("query", ["PROC-HD-001", "CL-HD-001", "PROC-SAF-001", "ACT-LOTO-001",

@@ -12,8 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import build_search_site
-from safetykb.search import BUNDLE, manifest
+from browser_support import build_search_site, shard_search_site
+from safetykb.search import (
+    BUNDLE,
+    MAX_SHARDS,
+    SHARD_PAGES,
+    WORDS_URL,
+    manifest,
+    shard_count,
+)
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +143,85 @@ def test_pagefind_runs_with_freed_memory_returned_at_once(tmp_path: Path) -> Non
     ours = pagefind(f"abort_conf:true,{MALLOC_CONF}")
     assert ours.returncode == 0, ours.stderr
     assert (tmp_path / "out" / "pagefind.js").is_file()
+
+
+def test_shard_count() -> None:
+    assert [shard_count(n) for n in (0, 1, SHARD_PAGES)] == [1, 1, 1]
+    assert shard_count(SHARD_PAGES + 1) == 2
+    assert shard_count(5 * SHARD_PAGES) == 5
+    assert shard_count(100 * SHARD_PAGES) == MAX_SHARDS
+    assert shard_count(7, shard_pages=3) == 3
+
+
+def _records_by_url(site: Path, bundle: str) -> dict[str, dict[str, object]]:
+    """The records of one bundle folder (not those of the bundles inside it)."""
+    out = {}
+    for path in (site / BUNDLE / bundle / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        record = json.loads(raw[raw.index(b"{"):])
+        out[str(record["url"])] = record
+    return out
+
+
+def test_a_large_language_is_split_into_shards(search_site: Path, tmp_path: Path) -> None:
+    """Over the threshold, each language's pages are shared out among shards:
+    every page in exactly one, the same one in every build, the records
+    unchanged; the manifest lists the shards after their language's first."""
+    one = manifest(search_site)
+    assert one["bundles"] == ["", "zh/"]
+    whole = {url: r for b in one["bundles"] for url, r in _records_by_url(search_site, b).items()}
+    language = {url: "en" if b == "" else "zh"
+                for b in one["bundles"] for url in _records_by_url(search_site, b)}
+    en = sum(1 for lang in language.values() if lang == "en")
+    assert en > 12
+    sharded = shard_search_site(search_site, tmp_path / "a", shard_pages=6)
+    data = manifest(sharded)
+    shards = -(-en // 6)
+    assert data["bundles"][:shards] == [""] + [f"en-{n}/" for n in range(2, shards + 1)]
+    assert data["bundles"][shards] == "zh/" and data["languages"] == ["en", "zh"]
+    seen: dict[str, str] = {}
+    hidden = set(data["hidden"])
+    for bundle in data["bundles"]:
+        records = _records_by_url(sharded, bundle)
+        if bundle != "zh/":
+            # Each English shard lists every English word, under an id the box hides.
+            words = records.pop(f"/{WORDS_URL}/")
+            assert {"acetylene", "lockout", "Lockout"} <= set(str(words["content"]).split())
+            stems = {p.stem for p in (sharded / BUNDLE / bundle / "fragment").glob("*")
+                     if p.stem in hidden}
+            assert len(stems) == 1, (bundle, stems)
+        assert records, bundle
+        lang = "en" if bundle == "" or bundle.startswith("en-") else "zh"
+        assert {language[url] for url in records} == {lang}, bundle
+        for url, record in records.items():
+            assert url not in seen, (url, bundle, seen.get(url))
+            seen[url] = bundle
+            assert record == whole[url]
+    assert set(seen) == set(whole)
+    # (The lists of one language are alike: one id, the same in every shard.)
+    assert len(hidden) == 1
+    again = shard_search_site(search_site, tmp_path / "b", shard_pages=6)
+    assert {url: b for b in data["bundles"] for url in _records_by_url(again, b)
+            if url != f"/{WORDS_URL}/"} == seen
+
+
+def test_manifest_lists_the_startup_files_of_every_bundle(search_site: Path,
+                                                          tmp_path: Path) -> None:
+    """Each bundle's entry file (with the index's tag, as Pagefind asks for
+    it when given the tag) and the metadata file that entry names."""
+    sharded = shard_search_site(search_site, tmp_path / "s", shard_pages=6)
+    for site in (search_site, sharded):
+        data = manifest(site)
+        tag = data["tag"]
+        assert re.fullmatch(r"[0-9a-f]{12}", tag)
+        expected = []
+        for bundle in data["bundles"]:
+            entry = json.loads((site / BUNDLE / bundle / "pagefind-entry.json").read_text("utf-8"))
+            expected.append(f"{bundle}pagefind-entry.json?ts={tag}")
+            expected += [f"{bundle}pagefind.{lang['hash']}.pf_meta"
+                         for lang in entry["languages"].values()]
+        assert data["preload"] == expected
+        for file in data["preload"]:
+            assert (site / BUNDLE / file.split("?")[0]).is_file(), file
+    # A different index, a different tag (a browser never reuses a stale entry).
+    assert manifest(sharded)["tag"] != manifest(search_site)["tag"]

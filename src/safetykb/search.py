@@ -23,10 +23,24 @@ word splitting (Chinese by words with Pagefind's extended build, English with
 stemming); the search box merges them, so one search finds documents in
 every language. No MkDocs import: the plugin calls :func:`build_index` from
 its ``on_post_build``.
+
+A language with more than :data:`SHARD_PAGES` pages is split into shards of
+about that many (``pagefind/<lang>-2/`` ...; at most :data:`MAX_SHARDS`), each
+page in the shard its URL hashes to. Pagefind's search (1.5) pairs every
+result page with every page-word the query matched, so one bundle costs the
+square of the pages a word is on: a query matching 4600 of 5000 pages took
+170 ms per keystroke in one bundle, 70 ms in five. Each shard costs one more
+index chunk (about 20 KB) before the first result. Shards are random samples
+of one language: their word statistics, and so their scores, are nearly
+those of the whole (near ties may change order), and the search box merges
+them as one language. Each holds a hidden list of every word of its
+language (:data:`WORDS_URL`).
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import html
 import json
 import os
@@ -35,6 +49,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import zlib
 from collections.abc import Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -55,6 +70,18 @@ REGION_START = "<!--skb-search-region-->"
 REGION_END = "<!--/skb-search-region-->"
 _TITLE = re.compile(r"<title>[^<]*</title>")
 _LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
+#: Pages of one language per bundle, at most: more are split into shards.
+SHARD_PAGES = 1000
+#: Shards of one language at most (each costs an index chunk per query).
+MAX_SHARDS = 8
+#: In each shard, a page of every word of its language (the text of all its
+#: pages split at white space), hidden from the results by the search box
+#: (the manifest's "hidden"). Pagefind searches a word no page of a bundle
+#: starts with as the longest word of the bundle the query starts with
+#: ("acetylene" as "a"): without the list, every shard without the word
+#: would answer with such pages, where one bundle answers with the page that
+#: has the word.
+WORDS_URL = "_skb-words"
 #: Folders of the built site that never hold pages to search.
 _SKIP = {BUNDLE, "assets", "search"}
 
@@ -139,14 +166,16 @@ def marked_pages(site: Path) -> Iterable[tuple[str, str, str]]:
 
 def build_index(site_dir: Path, *, exclude: Collection[str] = (),
                 archived: Iterable[ArchivedRecord] = (), default_lang: str = "en",
-                ) -> IndexReport:
+                shard_pages: int = SHARD_PAGES) -> IndexReport:
     """Index the pages of the built site in ``site_dir`` marked for search.
 
     ``exclude`` holds site-relative page URLs (``procedures/x/``) that must not
     be searched; a marked page among them fails the build (the theme marked a
     page it must not). ``archived`` adds id-only records for superseded and
     withdrawn documents. Writes ``pagefind/`` (and ``pagefind/<lang>/`` for
-    each other language) and the manifest the search box reads.
+    each other language, ``pagefind/<lang>-<n>/`` for the shards of a
+    language with more than ``shard_pages`` pages) and the manifest the
+    search box reads.
     """
     started = time.perf_counter()
     site = Path(site_dir)
@@ -174,9 +203,8 @@ def build_index(site_dir: Path, *, exclude: Collection[str] = (),
         langs = sorted(groups, key=lambda lang: (lang != default_lang, lang))
         bundles = []
         jobs = []
+        listed: list[Path] = []  # bundles with a word list (shards)
         for number, lang in enumerate(langs):
-            target = out if number == 0 else out / lang
-            bundles.append("" if number == 0 else f"{lang}/")
             mine = [r for r in records if r.lang == lang]
             stage = stage_root / lang
             stage.mkdir(exist_ok=True)
@@ -184,18 +212,115 @@ def build_index(site_dir: Path, *, exclude: Collection[str] = (),
                 page = stage / record.url / "index.html"
                 page.parent.mkdir(parents=True, exist_ok=True)
                 page.write_text(_record_page(record), "utf-8")
-            jobs.append((stage, target, lang))
+            stages = _shard(stage, shard_count(len(groups[lang]) + len(mine), shard_pages), lang)
+            for shard, part in enumerate(stages):
+                name = lang if shard == 0 else f"{lang}-{shard + 1}"
+                main = number == 0 and shard == 0
+                bundles.append("" if main else f"{name}/")
+                jobs.append((part, out if main else out / name, lang))
+                if len(stages) > 1:
+                    listed.append(jobs[-1][1])
             report.pages[lang] = groups[lang]
             report.records += [r.url for r in mine]
-        # One Pagefind process per language, side by side.
+        # One Pagefind process per bundle, side by side.
         with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
             for future in [pool.submit(_run_pagefind, *job) for job in jobs]:
                 future.result()
     finally:
         shutil.rmtree(stage_root, ignore_errors=True)
-    (out / MANIFEST).write_text(json.dumps({"bundles": bundles, "languages": langs}), "utf-8")
+    word_lists = sorted({record for target in listed for record in _hidden_records(target)})
+    (out / MANIFEST).write_text(json.dumps(
+        {"bundles": bundles, "languages": langs, "hidden": word_lists,
+         **_startup_files(out, bundles)}), "utf-8")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _startup_files(out: Path, bundles: list[str]) -> dict[str, Any]:
+    """What the search box fetches to start the engine, for the manifest.
+
+    Pagefind reads each bundle's ``pagefind-entry.json`` first (with
+    ``?ts=`` and the time, so never from the browser's cache, unless given a
+    ``metaCacheTag``), then the metadata file it names. The search box
+    preloads all of them at once from this list and gives Pagefind ``tag``
+    (changed with every index: a hash of the entry files), so that no bundle
+    waits for another's files; before, each merged bundle waited for the
+    first one's WebAssembly, then fetched its two files one after the other.
+    """
+    entries = [(bundle, (out / bundle / "pagefind-entry.json").read_bytes()) for bundle in bundles]
+    digest = hashlib.sha256(b"\0".join(raw for _, raw in entries)).hexdigest()[:12]
+    files = []
+    for bundle, raw in entries:
+        files.append(f"{bundle}pagefind-entry.json?ts={digest}")
+        for language in json.loads(raw).get("languages", {}).values():
+            files.append(f"{bundle}pagefind.{language['hash']}.pf_meta")
+    return {"tag": digest, "preload": files}
+
+
+def shard_count(pages: int, shard_pages: int = SHARD_PAGES) -> int:
+    """How many shards ``pages`` pages of one language are indexed in."""
+    return max(1, min(MAX_SHARDS, -(-pages // max(1, shard_pages))))
+
+
+def _shard_of(url: str, count: int) -> int:
+    """The shard of the page at ``url``: from its URL, the same in every build."""
+    return zlib.crc32(url.encode("utf-8")) % count
+
+
+def _shard(stage: Path, count: int, lang: str) -> list[Path]:
+    """The staged pages of one language in ``stage`` moved into ``count``
+    stages (``stage`` itself the first), by :func:`_shard_of` their URL, and
+    the language's word list (:data:`WORDS_URL`) added to each."""
+    if count == 1:
+        return [stage]
+    parts = [stage] + [stage.with_name(f"{stage.name}-{n + 1}") for n in range(1, count)]
+    for part in parts[1:]:
+        part.mkdir()
+    words: set[str] = set()
+    for path in sorted(stage.rglob("*.html")):
+        rel = path.relative_to(stage).as_posix()
+        words.update(_words(path.read_text("utf-8")))
+        url = "" if rel == "index.html" else rel.removesuffix("index.html")
+        shard = _shard_of(url, count)
+        if shard:
+            target = parts[shard] / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.rename(target)
+    listing = _words_page(sorted(words), lang)
+    for part in parts:
+        (part / WORDS_URL).mkdir(parents=True)
+        (part / WORDS_URL / "index.html").write_text(listing, "utf-8")
+    return parts
+
+
+_TAG = re.compile(r"<[^>]*>")
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
+
+
+def _words(view: str) -> Iterable[str]:
+    """The words of a staged page (its text split at white space and tags)."""
+    body = _BODY.search(view)
+    return html.unescape(_TAG.sub(" ", body.group(1) if body else view)).split()
+
+
+def _words_page(words: list[str], lang: str) -> str:
+    """The page that gives a shard every word of its language (see
+    :data:`WORDS_URL`)."""
+    return (f'<!doctype html><html lang="{html.escape(lang)}"><body><main data-pagefind-body>'
+            f'<p>{html.escape(" ".join(words), quote=False)}</p></main></body></html>')
+
+
+def _hidden_records(bundle: Path) -> list[str]:
+    """The result id of the word list in a shard's bundle: the fragment that
+    names :data:`WORDS_URL` (looked for from the largest: the list is among
+    them)."""
+    fragments = sorted((bundle / "fragment").glob("*.pf_fragment"),
+                       key=lambda path: path.stat().st_size, reverse=True)
+    for path in fragments:
+        raw = gzip.decompress(path.read_bytes())
+        if json.loads(raw[raw.index(b"{"):]).get("url", "").strip("/") == WORDS_URL:
+            return [path.stem]
+    raise SearchIndexError(f"{bundle}: the shard's word list is not in its index")
 
 
 def _stage_page(stage: Path, url: str, text: str) -> None:

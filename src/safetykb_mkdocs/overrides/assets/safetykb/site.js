@@ -13,6 +13,7 @@
   var asked = 0;       // number of the latest query, so a slow answer never overwrites a newer one
   var onScreen = 0;    // number of the query whose results are shown
   var MAX = 10;
+  var hidden = {};     // result ids never shown: the word lists of shards (safetykb.search)
 
   /* Offline copy (file://): no fetch, no modules. Material's index, loaded
    * as a plain script, searched in the page: every word of the query in the
@@ -93,13 +94,18 @@
       import(base + "pagefind.js"),
       fetch(base + "safetykb-search.json").then(function (r) { return r.json(); })
         .catch(function () { return { bundles: [""] }; })
+        .then(function (manifest) { preload(base, manifest.preload); return manifest; })
     ]).then(function (parts) {
       var pagefind = parts[0];
       var bundles = parts[1].bundles || [""];
+      (parts[1].hidden || []).forEach(function (id) { hidden[id] = true; });
       // noWorker: the queries are small; a worker would cost 40 KB and a round
       // trip before the first result. The id as a field of its own weighs most
-      // (a full id finds its document first, whatever mentions it).
+      // (a full id finds its document first, whatever mentions it). The tag
+      // names the index: Pagefind asks for its entry files with it, so they
+      // are the preloaded ones (and cached between pages).
       var options = { excerptLength: 24, ranking: RANKING };
+      if (parts[1].tag) options.metaCacheTag = String(parts[1].tag);
       return pagefind.options(Object.assign({ baseUrl: "/", noWorker: true }, options))
         .then(function () {
           pagefind.init();
@@ -109,6 +115,20 @@
         }).then(function () { return pagefind; });
     });
     return engine;
+  }
+
+  /* The files every bundle starts with (its entry and metadata; the
+   * manifest lists them), fetched all at once: Pagefind would fetch them
+   * bundle by bundle, each merged bundle after the first one's WebAssembly. */
+  function preload(base, files) {
+    (files || []).forEach(function (file) {
+      var link = document.createElement("link");
+      link.rel = "preload";
+      link.as = "fetch";
+      link.crossOrigin = "anonymous";
+      link.href = new URL(file, base).href;
+      document.head.appendChild(link);
+    });
   }
 
   /* Setup the first search would otherwise pay for, at idle time: the word
@@ -223,8 +243,10 @@
 
   /* Scores of different language bundles are not comparable (a word rare in
    * the few Chinese documents outscores the same word common in thousands of
-   * English ones): each bundle's scores are scaled to its best, and bundles
-   * of the query's script (CJK or not) count in full, the others at 0.6. */
+   * English ones): each language's scores are scaled to its best, and
+   * languages of the query's script (CJK or not) count in full, the others at
+   * 0.6. (The shards of one language are random samples of it: their scores
+   * are scaled together.) */
   var CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
   var CJK_LANGS = { zh: 1, ja: 1, ko: 1 };
 
@@ -334,7 +356,8 @@
    * a search overtaken by newer input, whose results are only ever shown as
    * partial (never counted), until the newer ones replace them. */
   function records(query, q, found, mine, idLike, stale) {
-    var take = blend(query, found.results).slice(0, idLike ? 2 * MAX : MAX);
+    var listed = found.results.filter(function (r) { return !hidden[r.id]; });
+    var take = blend(query, listed).slice(0, idLike ? 2 * MAX : MAX);
     var got = [], shown = 0;
     return Promise.all(take.map(function (r, i) {
       return r.data().then(function (d) {
