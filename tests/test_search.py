@@ -456,3 +456,21 @@ def test_results_show_on_a_phone(browser: Browser, base_url: str, tmp_path: Path
     assert tab.evaluate("document.documentElement.scrollWidth") <= 391
     tab.screenshot(path=str(tmp_path / "search-phone.png"))
     context.close()
+
+
+@pytest.mark.parametrize(("query", "sections"), [("acetylene", True), ("hot work", True),
+                                                 ("lockout", False), ("培训", False)])
+def test_a_section_result_does_not_repeat_the_document_excerpt(
+        box: tuple[Page, list[str]], query: str, sections: bool) -> None:
+    """A document's result shows its best excerpt once: the section the
+    excerpt comes from is linked under it, without the same text again."""
+    page, _ = box
+    search(page, query)
+    repeated = page.eval_on_selector_all(".md-search-result__item", """items => items.map(li => {
+        const texts = [...li.querySelectorAll('article p')].map(p => p.textContent.trim());
+        return texts.filter(t => t && texts.indexOf(t) !== texts.lastIndexOf(t));
+    }).filter(r => r.length)""")
+    assert not repeated, (query, repeated)
+    if sections:  # (these repeated it: the section is still linked, without the text)
+        headings = page.eval_on_selector_all(".md-search-result__item h2", "els => els.length")
+        assert headings, query

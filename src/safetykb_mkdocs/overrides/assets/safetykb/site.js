@@ -210,8 +210,12 @@
       var note = d.meta && d.meta.status ? " (" + d.meta.status +
         (d.meta.successor ? " \u2192 " + d.meta.successor : "") + ")" : "";
       li.appendChild(link(d.url, title + note, 1, d.excerpt, terms));
+      // The sections that match, linked; the one the document's excerpt
+      // comes from without that excerpt again.
       (d.sub_results || []).slice(1, 4).forEach(function (s) {
-        if (s.title && s.title !== title) li.appendChild(link(s.url, s.title, 2, s.excerpt, terms));
+        if (s.title && s.title !== title) {
+          li.appendChild(link(s.url, s.title, 2, s.excerpt === d.excerpt ? "" : s.excerpt, terms));
+        }
       });
       items.appendChild(li);
     });
