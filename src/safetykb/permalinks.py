@@ -12,13 +12,13 @@ written by people the site must not trust with its HTML.
 
 from __future__ import annotations
 
-import html
 import re
 from urllib.parse import quote
 
 from .current import is_archived
 from .links import page_dir
 from .model import Document, KnowledgeBase
+from .sanitize import escape as _esc
 
 #: Ids that can be one folder name of a URL: no '/', no '..', no spaces.
 SAFE_ID = re.compile(r"^[A-Z0-9][A-Z0-9_-]*(?:\.[A-Z0-9_-]+)*$")
@@ -57,10 +57,6 @@ def permalink_path(doc_id: str) -> str:
 def _href(doc: Document) -> str:
     """Relative URL from ``id/<ID>/`` to the document's page (directory URLs)."""
     return "../../" + quote(page_dir(doc.relpath), safe="/")
-
-
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def permalink_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document]) -> str:

@@ -9,7 +9,6 @@ engine passes it through; its look is in ``safetykb.css``.
 from __future__ import annotations
 
 import functools
-import html
 import importlib.util
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -26,6 +25,7 @@ from .loader import CRITICAL_MARK
 from .markdown import parser, slugify
 from .model import Document, KnowledgeBase, area_title
 from .rules import REGISTRY
+from .sanitize import escape as _esc
 from .sanitize import sanitize
 from .schema import FIELDS
 
@@ -140,10 +140,6 @@ def _icon_for(kind: str, text: str) -> str:
 def link_between(from_doc: Document, to_doc: Document) -> str:
     """Relative URL from one document's page to another's."""
     return relative_url(from_doc.relpath, page_dir(to_doc.relpath))
-
-
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
 
 
 def _filter_value(value: object) -> str:

@@ -11,6 +11,8 @@ MkDocs' public plugin API, with its state on the instance.
   ``safetykb check``.
 - ``on_files``: publishes the documents, their attachments and the generated
   reference pages as files (``File.generated``).
+- ``on_env``: in the live preview, the theme's compiled templates are kept
+  between rebuilds (a Jinja bytecode cache in memory).
 - ``on_nav`` / ``on_page_markdown``: titles and search settings from the
   core, set as data (never as front-matter text a document could disturb),
   titles HTML-escaped (MkDocs' templates do not escape).
