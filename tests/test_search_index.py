@@ -43,7 +43,8 @@ def test_index_has_a_bundle_per_language(search_site: Path) -> None:
     assert data["languages"] == ["en", "zh"]
     assert data["bundles"] == ["", "zh/"]
     assert (search_site / BUNDLE / "pagefind.js").is_file()
-    assert (search_site / BUNDLE / "zh" / "pagefind.js").is_file()
+    # (A merged bundle is served by the main bundle's script.)
+    assert (search_site / BUNDLE / "zh" / "pagefind-entry.json").is_file()
 
 
 def test_index_holds_no_page_that_is_not_in_force(search_site: Path) -> None:
@@ -225,3 +226,23 @@ def test_manifest_lists_the_startup_files_of_every_bundle(search_site: Path,
             assert (site / BUNDLE / file.split("?")[0]).is_file(), file
     # A different index, a different tag (a browser never reuses a stale entry).
     assert manifest(sharded)["tag"] != manifest(search_site)["tag"]
+
+
+def test_bundles_hold_only_what_the_search_box_loads(search_site: Path, tmp_path: Path) -> None:
+    """Pagefind's own interfaces and worker are not published; a merged
+    bundle (another language, a shard) has no script or WebAssembly of its
+    own: the main bundle's serve every bundle."""
+    from safetykb.search import UNUSED
+
+    sharded = shard_search_site(search_site, tmp_path / "s", shard_pages=6)
+    for site in (search_site, sharded):
+        data = manifest(site)
+        for bundle in data["bundles"]:
+            folder = site / BUNDLE / bundle
+            names = {p.name for p in folder.iterdir() if p.is_file()}
+            assert not names & set(UNUSED), (bundle, names)
+            if bundle:
+                assert "pagefind.js" not in names and not any(
+                    n.startswith("wasm.") for n in names), (bundle, names)
+            else:
+                assert {"pagefind.js", "wasm.en.pagefind"} <= names, names

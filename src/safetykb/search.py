@@ -228,12 +228,33 @@ def build_index(site_dir: Path, *, exclude: Collection[str] = (),
                 future.result()
     finally:
         shutil.rmtree(stage_root, ignore_errors=True)
+    for number, (_, target, _) in enumerate(jobs):
+        _drop_unused(target, main=number == 0)
     word_lists = sorted({record for target in listed for record in _hidden_records(target)})
     (out / MANIFEST).write_text(json.dumps(
         {"bundles": bundles, "languages": langs, "hidden": word_lists,
          **_startup_files(out, bundles)}), "utf-8")
     report.seconds = time.perf_counter() - started
     return report
+
+
+#: What Pagefind writes into every bundle that the search box never loads:
+#: its own user interfaces, its worker (the box runs without one) and, in a
+#: merged bundle, the script and WebAssembly (the main bundle's serve all).
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
+          "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+          "pagefind-highlight.js", "pagefind-worker.js")
+
+
+def _drop_unused(bundle: Path, main: bool) -> None:
+    """Remove from ``bundle`` the files of :data:`UNUSED` (about 460 KB; in a
+    merged bundle also ``pagefind.js`` and the WebAssembly, 185 KB more)."""
+    names = list(UNUSED) + ([] if main else ["pagefind.js"])
+    for name in names:
+        (bundle / name).unlink(missing_ok=True)
+    if not main:
+        for wasm in bundle.glob("wasm.*.pagefind"):
+            wasm.unlink()
 
 
 def _startup_files(out: Path, bundles: list[str]) -> dict[str, Any]:
