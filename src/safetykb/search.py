@@ -209,10 +209,9 @@ def build_index(site_dir: Path, *, exclude: Collection[str] = (),
             stage = stage_root / lang
             stage.mkdir(exist_ok=True)
             for record in mine:
-                page = stage / record.url / "index.html"
-                page.parent.mkdir(parents=True, exist_ok=True)
-                page.write_text(_record_page(record), "utf-8")
-            stages = _shard(stage, shard_count(len(groups[lang]) + len(mine), shard_pages), lang)
+                _stage_page(stage, record.url, _record_page(record))
+            urls = groups[lang] + [r.url for r in mine]
+            stages = _shard(stage, urls, shard_count(len(urls), shard_pages), lang)
             for shard, part in enumerate(stages):
                 name = lang if shard == 0 else f"{lang}-{shard + 1}"
                 main = number == 0 and shard == 0
@@ -288,29 +287,27 @@ def _shard_of(url: str, count: int) -> int:
     return zlib.crc32(url.encode("utf-8")) % count
 
 
-def _shard(stage: Path, count: int, lang: str) -> list[Path]:
-    """The staged pages of one language in ``stage`` moved into ``count``
-    stages (``stage`` itself the first), by :func:`_shard_of` their URL, and
-    the language's word list (:data:`WORDS_URL`) added to each."""
+def _shard(stage: Path, urls: list[str], count: int, lang: str) -> list[Path]:
+    """The pages of ``urls``, staged in ``stage`` for one language, moved
+    into ``count`` stages (``stage`` itself the first) by :func:`_shard_of`
+    their URL, and the language's word list (:data:`WORDS_URL`) added to
+    each. (The pages are read once more for their words: how many shards a
+    language needs is known only once all its pages are staged.)"""
     if count == 1:
         return [stage]
     parts = [stage] + [stage.with_name(f"{stage.name}-{n + 1}") for n in range(1, count)]
-    for part in parts[1:]:
-        part.mkdir()
     words: set[str] = set()
-    for path in sorted(stage.rglob("*.html")):
-        rel = path.relative_to(stage).as_posix()
+    for url in urls:
+        path = _staged_path(stage, url)
         words.update(_words(path.read_text("utf-8")))
-        url = "" if rel == "index.html" else rel.removesuffix("index.html")
         shard = _shard_of(url, count)
         if shard:
-            target = parts[shard] / rel
+            target = _staged_path(parts[shard], url)
             target.parent.mkdir(parents=True, exist_ok=True)
             path.rename(target)
     listing = _words_page(sorted(words), lang)
     for part in parts:
-        (part / WORDS_URL).mkdir(parents=True)
-        (part / WORDS_URL / "index.html").write_text(listing, "utf-8")
+        _stage_page(part, f"{WORDS_URL}/", listing)
     return parts
 
 
@@ -344,9 +341,14 @@ def _hidden_records(bundle: Path) -> list[str]:
     raise SearchIndexError(f"{bundle}: the shard's word list is not in its index")
 
 
+def _staged_path(stage: Path, url: str) -> Path:
+    """Where the page of ``url`` is staged in ``stage`` (the built page's place)."""
+    return stage / (f"{url}index.html" if url == "" or url.endswith("/") else url)
+
+
 def _stage_page(stage: Path, url: str, text: str) -> None:
-    """``text`` as the page of ``url`` in ``stage`` (at the built page's place)."""
-    target = stage / (f"{url}index.html" if url == "" or url.endswith("/") else url)
+    """``text`` as the page of ``url`` in ``stage``."""
+    target = _staged_path(stage, url)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, "utf-8")
 
