@@ -70,3 +70,71 @@ def test_link_rule_real_path_is_realpath(tmp_path: Path) -> None:
         rel = "/".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
         joined = os.path.join(str(tmp_path / "kb" / "a"), rel)
         assert _realpath(joined, memo) == os.path.realpath(joined), rel
+
+
+# --- MD001: only a line off the 4-space grid can be misindented --------------
+
+INDENTS = ["", " ", "  ", "   ", "    ", "     ", "      ", "        ", "\t", "  \t"]
+STARTS = ["- ", "* ", "1. ", "2) ", "10. ", "- [ ] ", "> ", "> - ", "- - ", "", "", ""]
+ENDS = ["step", "Key point: text", "```", "!!! note", "| a | b |", "<div>", "", "# h"]
+MD_LINES = st.tuples(st.sampled_from(INDENTS), st.sampled_from(STARTS),
+                     st.sampled_from(ENDS)).map("".join)
+MD_TEXTS = st.lists(MD_LINES, max_size=12).map("\n".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=MD_TEXTS)
+def test_list_indent_prefilter_never_hides_a_block(text: str) -> None:
+    from safetykb.rules.md001_list_indent import _MD, _OFF_GRID, scan
+
+    if _OFF_GRID.search(text) is None:
+        assert scan(text, _MD.parse(text)) == [], text
+
+
+def test_list_indent_prefilter_skips_four_space_documents() -> None:
+    from safetykb.rules.md001_list_indent import _OFF_GRID, misindented
+
+    four = "1. Stop the press.\n\n    Key point: stopped.\n\n    - Hazard: run-on.\n"
+    assert _OFF_GRID.search(four) is None and misindented(four) == []
+    three = "1. Stop the press.\n\n   Key point: stopped.\n"
+    assert _OFF_GRID.search(three) is not None and len(misindented(three)) == 1
+
+
+# --- the loader: a task box is not a link -------------------------------------
+
+LINK_PIECES = st.sampled_from(["[ ] ", "[x] ", "[X] ", "[ ]", "[]", "text ", "[manual]",
+                               "[manual](m.md)", "(m.md)", " ", "<b>", "![img](i.png)",
+                               "[ref]", "]", "[", "\n", "- ", "1. ", "<x@y.org>"])
+LINK_TEXTS = st.lists(LINK_PIECES, max_size=10).map("".join)
+DEFINITIONS = st.sampled_from(["", "\n\n[ref]: /r.md\n", "\n\n[x]: /x.md\n",
+                               "\n\n[manual]: /m.md\n"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=LINK_TEXTS, definitions=DEFINITIONS)
+def test_link_prefilter_finds_every_link_and_html(text: str, definitions: str) -> None:
+    from safetykb.loader import parse_body
+    from safetykb.markdown import parser
+    from safetykb.model import Document
+
+    body = text + definitions
+    doc = Document(path=Path("x.md"), relpath="x.md", text=body, body=body)
+    parse_body(doc)
+    # Every inline token parsed, no prefilter: links, images and raw HTML.
+    want_links, want_html = [], []
+    env: dict[str, object] = {}
+    inline = parser()
+    for token in parser(inline=False).parse(body, env):
+        if token.type == "html_block":
+            want_html.append(token.content)
+        children = inline.parseInline(token.content, env)[0].children \
+            if token.type == "inline" else None
+        for child in children or ():
+            if child.type == "link_open":
+                want_links.append(str(child.attrs.get("href", "")))
+            elif child.type == "image":
+                want_links.append(str(child.attrs.get("src", "")))
+            elif child.type == "html_inline":
+                want_html.append(child.content)
+    assert [link.target for link in doc.links] == want_links, body
+    assert [h.html for h in doc.html] == want_html, body

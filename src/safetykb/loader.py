@@ -265,8 +265,14 @@ def _inline_scan(doc: Document, token: Token, line: int, env: dict[str, Any]) ->
     content = token.content
     if "]" not in content and "<" not in content:
         return
-    if not _MAY_HOLD_LINKS.search(content) and not (env.get("references") and "]" in content):
-        return
+    if not env.get("references"):
+        # A task box ("[ ] ", "[x] ") is never a link without a reference
+        # definition: what follows it decides.
+        task = _TASK_RE.match(content)
+        if task is not None:
+            content = content[task.end():]
+        if not _MAY_HOLD_LINKS.search(content):
+            return
     children = _INLINE_MD.parseInline(token.content, env)[0].children or []
     for child in children:
         if child.type == "html_inline":

@@ -34,6 +34,7 @@ paragraph in both readings and is left alone.)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -73,14 +74,28 @@ def _indent(line: str) -> int | None:
     return len(line) - len(stripped)
 
 
+#: A line indented by a number of spaces that is not a multiple of 4, or by
+#: a tab. Without one, no block can be misindented: a block nested in an item
+#: starts at least 2 columns right of the item's marker (CommonMark), so it
+#: is found only 2 or 3 columns right of it, and the lines of both cannot
+#: be indented by multiples of 4.
+_OFF_GRID = re.compile(r"^(?:    )*(?: {1,3}[^ \n]| *\t)", re.M)
+
+
 def misindented(body: str, tokens: list[Any] | None = None) -> list[Misindented]:
     """Blocks nested in list items at less than 4 spaces from the marker
     (``tokens``: the body's block tokens when already parsed)."""
     if "-" not in body and "*" not in body and "+" not in body and "." not in body \
             and ")" not in body:
         return []
+    if _OFF_GRID.search(body) is None:
+        return []
+    return scan(body, _MD.parse(body) if tokens is None else tokens)
+
+
+def scan(body: str, tokens: list[Any]) -> list[Misindented]:
+    """:func:`misindented` without its fast path: the scan of the tokens."""
     lines = body.split("\n")
-    tokens = _MD.parse(body) if tokens is None else tokens
     out: list[Misindented] = []
     # Open containers: (token type, level, marker column or None, item line).
     stack: list[tuple[str, int, int | None, int]] = []

@@ -58,7 +58,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
                 yield Finding(number, f"invisible character U+{ord(char):04X} ({_name(char)}) "
                                       f"at column {match.start() + 1}; delete it",
                               column=match.start() + 1)
-    if not doc.fm_ok:
+    if not doc.fm_ok or (not raw_lines and "\\" not in doc.text):
+        # A value holds such a character only as written (found above) or
+        # as a YAML escape, which needs a backslash.
         return
     for key, value in doc.meta.items():
         key_line = doc.line_of(key)
