@@ -11,6 +11,7 @@ lines marked ``{RULE-ID}`` in ``after/`` (and, for deleted files, the lines in
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -138,7 +139,8 @@ def test_missing_ref_is_exit_2_with_how_to_fetch(tmp_path: Path, ref: str) -> No
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     branch = ref.removeprefix("origin/")
-    assert f"git fetch --depth=1 origin {branch}" in result.stderr, result.stderr
+    assert f"git fetch --depth=1 origin {branch}" in result.stderr \
+        or f"git fetch --depth=1 origin +{branch}:" in result.stderr, result.stderr
 
 
 def test_not_a_repository_is_exit_2(tmp_path: Path) -> None:
@@ -173,12 +175,91 @@ def test_shallow_clone_after_fetching_the_base(tmp_path: Path) -> None:
     assert git(work, "rev-parse", "--is-shallow-repository").strip() == "true"
     missing = safetykb("check", "--against", "origin/main", cwd=work)
     assert missing.returncode == 2
-    assert "git fetch --depth=1 origin main" in missing.stderr
-    git(work, "fetch", "-q", "--depth=1", "origin", "main")
+    advice = re.search(r"git fetch [^(]*?(?= \(then|$)", missing.stderr, re.M)
+    assert advice is not None and "+main:refs/remotes/origin/main" in advice.group(0), \
+        missing.stderr
+
+    def follow_advice() -> None:
+        # Exactly the command the message gives (the first time, and again
+        # once main has moved on: a shallow clone cannot fast-forward).
+        subprocess.run(advice.group(0).split(), cwd=work, env=ENV, check=True,
+                       capture_output=True)
+
+    follow_advice()
     assert git(work, "rev-parse", "--is-shallow-repository").strip() == "true"
     result = safetykb("check", "--against", "origin/main", "--today", TODAY.isoformat(), cwd=work)
     assert result.returncode == 1, result.stderr
     assert "procedures/hd/proc-hd-001.md:5:1: error GC001" in result.stdout
+    # No common commit in this clone: compared with main itself, and said so.
+    assert "share no commit in this clone" in result.stderr
+    git(origin, "checkout", "-q", "main")
+    (origin / "procedures/hd/notes.txt").write_text("moved on\n", "utf-8")
+    commit_all(origin, "base 3")
+    follow_advice()
+    assert git(work, "rev-parse", "origin/main") == git(origin, "rev-parse", "main")
+
+
+def test_compared_where_the_branch_began(tmp_path: Path) -> None:
+    """A new revision merged into main after the branch began is not the
+    branch's change: the comparison is with the merge base."""
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    commit_all(repo, "base")
+    git(repo, "checkout", "-q", "-b", "change")
+    (repo / "procedures/hd/notes.txt").write_text("not a document\n", "utf-8")
+    commit_all(repo, "the change")
+    git(repo, "checkout", "-q", "main")
+    replace_tree(repo, AGAINST / "GC001-raised-by-two" / "before")
+    path = next((repo / "procedures").rglob("*.md"))
+    text = path.read_text("utf-8")
+    path.write_text(re.sub(r"^revision: (\d+)", lambda m: f"revision: {int(m[1]) + 1}", text,
+                           count=1, flags=re.M).replace("change_note:", "change_note: new.",
+                                                        1), "utf-8")
+    commit_all(repo, "main moves on")
+    git(repo, "checkout", "-q", "change")
+    result = safetykb("check", "--against", "main", "--today", TODAY.isoformat(), cwd=repo)
+    assert " GC0" not in result.stdout, result.stdout
+    assert "where this branch began" in result.stderr, result.stderr
+
+
+def test_content_folder_dropped_is_a_deletion(tmp_path: Path) -> None:
+    """Leaving a folder out of content_dirs takes its documents out of control:
+    the base is read with its own content folders too."""
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, AGAINST / "GC006-deleted" / "before")
+    (repo / "safetykb.yml").write_text("content_dirs: [procedures]\n", "utf-8")
+    commit_all(repo, "base with its content folder")
+    git(repo, "checkout", "-q", "-b", "change")
+    (repo / "safetykb.yml").write_text("content_dirs: [procedures/new]\n", "utf-8")
+    commit_all(repo, "another content folder")
+    assert "GC006" in {rule for _, _, rule in history_problems(repo)}
+
+
+def test_unreadable_document_is_not_deleted(tmp_path: Path) -> None:
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    commit_all(repo, "base")
+    git(repo, "checkout", "-q", "-b", "change")
+    path = next((repo / "procedures").rglob("*.md"))
+    path.write_text(path.read_text("utf-8").replace("---\n\n", "\n\n", 1), "utf-8")
+    commit_all(repo, "front matter not closed")
+    assert history_problems(repo) == set()
+
+
+@pytest.mark.parametrize("ref", ["main:procedures", "main..HEAD", "main HEAD"])
+def test_ref_that_is_not_one_commit_is_exit_2(tmp_path: Path, ref: str) -> None:
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    commit_all(repo, "base")
+    result = safetykb("check", "--against", ref, cwd=repo)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "expected one branch, tag or commit" in result.stderr \
+        or "no such commit" in result.stderr, result.stderr
 
 
 def test_git_rename_is_the_same_document(tmp_path: Path) -> None:

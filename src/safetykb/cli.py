@@ -164,8 +164,9 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool,
         if against is not None:
             from .gitcontrol import GitError, check_against
 
+            notes: list[str] = []
             try:
-                history = check_against(kb, against, today.date() if today else None)
+                history = check_against(kb, against, today.date() if today else None, notes)
             except GitError as exc:
                 click.echo(f"safetykb: {exc}", err=True)
                 sys.exit(EXIT_USAGE)
@@ -174,6 +175,8 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool,
                 history = [p for p, w in zip(history, wanted, strict=True)
                            if any(w == q.resolve() or q.resolve() in w.parents for q in paths)]
             problems = sorted(set(problems) | set(history))
+            for note in notes:
+                click.echo(f"safetykb: note: {note}", err=True)
     except ConfigError as exc:
         _fail_config(exc)
         return

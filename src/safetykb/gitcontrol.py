@@ -24,9 +24,12 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from .config import Config
 from .loader import decode, parse_front_matter
@@ -50,24 +53,79 @@ class GitError(Exception):
     """git cannot give what ``--against`` needs; the message says why and what to do."""
 
 
+_SHA = re.compile(r"[0-9a-fA-F]{7,40}")
+
+
 def fetch_hint(ref: str) -> str:
-    """How to make ``ref`` available in a shallow CI clone."""
-    branch = ref.removeprefix("origin/").removeprefix("refs/remotes/origin/")
+    """How to make ``ref`` available in a shallow CI clone (``+``: the
+    command works again once the branch has moved on)."""
+    if _SHA.fullmatch(ref):
+        return (f"in a shallow CI clone fetch that commit first: git fetch --depth=1 origin "
+                f"{ref}")
+    branch = ref
+    for prefix in ("refs/remotes/origin/", "refs/heads/", "origin/"):
+        branch = branch.removeprefix(prefix)
     return (f"in a shallow CI clone fetch the base first: git fetch --depth=1 origin "
-            f"{branch}:refs/remotes/origin/{branch} (then use --against origin/{branch})")
+            f"+{branch}:refs/remotes/origin/{branch} (then use --against origin/{branch})")
 
 
-def _git(root: Path, args: list[str], stdin: bytes | None = None) -> bytes:
+def _git_run(root: Path, args: list[str],
+             stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
-        result = subprocess.run(["git", "--literal-pathspecs", *args], cwd=root, input=stdin,
-                                capture_output=True, check=False)
+        return subprocess.run(["git", "--literal-pathspecs", *args], cwd=root, input=stdin,
+                              capture_output=True, check=False)
     except FileNotFoundError:
         raise GitError("git is not installed; --against compares with a git revision "
                        "and needs it") from None
+
+
+def _stderr(result: subprocess.CompletedProcess[bytes], args: list[str]) -> str:
+    """git's message on one line (all of it: the reason and git's advice)."""
+    lines = [line.strip() for line in result.stderr.decode("utf-8", "replace").splitlines()]
+    return " ".join(line for line in lines if line) or f"git {args[0]} failed"
+
+
+def _git(root: Path, args: list[str], stdin: bytes | None = None) -> bytes:
+    result = _git_run(root, args, stdin)
     if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
+        raise GitError(_stderr(result, args))
     return result.stdout
+
+
+def base_commit(root: Path, ref: str) -> tuple[str, str | None]:
+    """The commit to compare with, and a note for the user (or None).
+
+    That is where the history of ``HEAD`` meets ``ref`` (their merge base):
+    what the branch changed since it began, as a pull request shows it, and
+    not what ``ref`` gained since then. Without a common commit in the clone
+    (a shallow clone, unrelated histories) it is ``ref`` itself, with a note
+    saying so. Raises :class:`GitError` when ``ref`` is not a commit here.
+    """
+    if not ref or ref.startswith("-") or any(c in ref for c in "\0\n") \
+            or any(c.isspace() for c in ref) or ".." in ref:
+        raise GitError(f"--against {ref!r}: expected one branch, tag or commit")
+    args = ["rev-parse", "--verify", f"{ref}^{{commit}}"]
+    found = _git_run(root, args)
+    if found.returncode != 0:
+        text = _stderr(found, args)
+        if "not a git repository" in text.lower():
+            raise GitError(f"{root} is not in a git repository; --against compares the "
+                           "documents with a git revision")
+        if "dubious ownership" in text:
+            raise GitError(f"--against {ref!r}: git refuses this repository ({text})")
+        raise GitError(f"--against {ref!r}: no such commit in this clone; {fetch_hint(ref)}")
+    commit = found.stdout.decode("ascii").strip()
+    met = _git_run(root, ["merge-base", commit, "HEAD"])
+    if met.returncode == 0:
+        base = met.stdout.decode("ascii").strip()
+        if base == commit:
+            return commit, None
+        return base, (f"compared with {ref} as it was at {base[:10]}, where this branch "
+                      f"began (what {ref} gained since is not this change)")
+    return commit, (f"{ref} and HEAD share no commit in this clone (a shallow clone?): "
+                    f"compared with {ref} itself, so what {ref} gained since this branch "
+                    "began counts as changed here; fetch the history (git fetch "
+                    "--unshallow) to compare with where the branch began")
 
 
 def _norm(text: str) -> str:
@@ -79,16 +137,37 @@ def _same_text(a: str, b: str) -> bool:
     return a == b or _norm(a) == _norm(b)
 
 
-def read_listing(root: Path, ref: str, config: Config) -> list[tuple[str, str]]:
-    """Every Markdown file under the content folders at ``ref``, with its
-    blob id: (relpath, oid), in git's order.
+def content_dirs_at(root: Path, commit: str, config: Config) -> list[str]:
+    """The content folders of the working tree's configuration and those of
+    the configuration at ``commit``: a change to ``content_dirs`` that leaves
+    a document out is then seen as that document's deletion."""
+    dirs = list(config.content_dirs or ["."])
+    name = config.path.name if config.path is not None else "safetykb.yml"
+    result = _git_run(root, ["cat-file", "blob", f"{commit}:./{name}"])
+    if result.returncode != 0:
+        return dirs
+    try:
+        data = yaml.safe_load(result.stdout.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        return dirs
+    then = data.get("content_dirs") if isinstance(data, dict) else None
+    for folder in then if isinstance(then, list) else ():
+        if isinstance(folder, str) and folder.strip() and folder not in dirs:
+            dirs.append(folder)
+    return dirs
+
+
+def read_listing(root: Path, ref: str, config: Config,
+                 dirs: list[str] | None = None) -> list[tuple[str, str]]:
+    """Every Markdown file under the content folders (or ``dirs``) at
+    ``ref``, with its blob id: (relpath, oid), in git's order.
 
     Paths are relative to ``root`` (which may be a sub-folder of the
     repository). Raises :class:`GitError` when ``ref`` cannot be read.
     """
     if not ref or ref.startswith("-") or any(c in ref for c in "\0\n"):
         raise GitError(f"--against {ref!r}: expected a branch, tag or commit")
-    dirs = config.content_dirs or ["."]
+    dirs = dirs or config.content_dirs or ["."]
     try:
         listing = _git(root, ["ls-tree", "-r", "-z", ref, "--", *dirs])
     except GitError as exc:
@@ -253,6 +332,37 @@ def _first_by_id(docs: list[Document]) -> dict[str, Document]:
     return out
 
 
+def _title_key(doc: Document) -> tuple[str | None, str]:
+    return doc.type, doc.title.strip().casefold()
+
+
+def _pair_swapped_titles(change: Change, paired: set[int]) -> None:
+    """Pair A and B crosswise when A's id is now on the document titled as B
+    was, and B's id on the one titled as A was (titles unique on both sides)."""
+    def unique(docs: list[Document]) -> dict[tuple[str | None, str], Document]:
+        seen: dict[tuple[str | None, str], list[Document]] = {}
+        for doc in docs:
+            if doc.fm_ok and doc.id and doc.title.strip():
+                seen.setdefault(_title_key(doc), []).append(doc)
+        return {key: docs[0] for key, docs in seen.items() if len(docs) == 1}
+
+    before_titles = unique([d for d in change.before if id(d) not in paired])
+    after_titles = unique([d for d in change.after if change.previous(d) is None])
+    for key, new in after_titles.items():
+        old = before_titles.get(key)
+        if old is None or old.id == new.id or id(old) in paired:
+            continue
+        # ``new`` was ``old`` (its title) and now has the id of ``other_old``.
+        other_old = change.before_by_id.get(new.id or "")
+        other_new = change.after_by_id.get(old.id or "")
+        if other_old is None or other_new is None or id(other_old) in paired \
+                or after_titles.get(_title_key(other_old)) is not other_new:
+            continue
+        change._pair(old, new)
+        change._pair(other_old, other_new)
+        paired.update((id(old), id(other_old)))
+
+
 def compare(ref: str, before: list[Document], after: list[Document]) -> Change:
     """Pair the documents of two trees (see :class:`Change`)."""
     change = Change(ref=ref, before=before, after=after, before_by_id=_first_by_id(before),
@@ -285,9 +395,13 @@ def compare(ref: str, before: list[Document], after: list[Document]) -> Change:
         if len(olds) == 1 and len(news) == 1:
             change._pair(olds[0], news[0])
             paired.add(id(olds[0]))
-    # 3. The same id, with at least half of the lines in common.
+    # 3. Two ids swapped between documents that look alike (written from one
+    #    template, edited in the same change): each title is now under the
+    #    other's id. Titles name documents; similar bodies do not.
+    _pair_swapped_titles(change, paired)
+    # 4. The same id, with at least half of the lines in common.
     by_id(fuzzy=True)
-    # 4. The rest by the same path (with similar content), text or title: a
+    # 5. The rest by the same path (with similar content), text or title: a
     #    changed id. Never by mere similarity across paths: documents written
     #    from one template look alike.
     lone_after = [d for d in after if change.previous(d) is None]
@@ -311,16 +425,21 @@ def compare(ref: str, before: list[Document], after: list[Document]) -> Change:
             taken.add(id(match))
         else:
             pending.append(prev)
+    # Still there but unreadable (front matter broken, file too large): the
+    # loader's rules say why; it was not deleted.
+    unreadable = {d.relpath for d in after if not d.fm_ok}
     change.deleted = [d for d in pending
-                      if not (d.id and d.id in change.after_by_id)]
+                      if not (d.id and d.id in change.after_by_id)
+                      and d.relpath not in unreadable]
     return change
 
 
-def load_before(kb: KnowledgeBase, ref: str) -> list[Document]:
-    """The documents at ``ref``. Those whose text is a working-tree
-    document's (same blob id: most of them) are that already parsed document,
-    moved back where it was if need be; only the others are read from git."""
-    listing = read_listing(kb.root, ref, kb.config)
+def load_before(kb: KnowledgeBase, ref: str, dirs: list[str] | None = None) -> list[Document]:
+    """The documents at ``ref`` (under ``dirs``, by default the content
+    folders). Those whose text is a working-tree document's (same blob id:
+    most of them) are that already parsed document, moved back where it was
+    if need be; only the others are read from git."""
+    listing = read_listing(kb.root, ref, kb.config, dirs)
     current = {d.relpath: d for d in kb.documents}
     by_blob: dict[str, Document] = {}
     for doc in kb.documents:
@@ -357,15 +476,22 @@ def history_rules() -> list[Rule]:
     return [r for r in REGISTRY.values() if r.scope == "history"]
 
 
-def check_against(kb: KnowledgeBase, ref: str, today: dt.date | None = None) -> list[Problem]:
-    """Every history-rule problem of ``kb`` against git revision ``ref``, sorted.
+def check_against(kb: KnowledgeBase, ref: str, today: dt.date | None = None,
+                  notes: list[str] | None = None) -> list[Problem]:
+    """Every history-rule problem of ``kb`` against git revision ``ref``
+    (where the branch began: :func:`base_commit`), sorted; what the user
+    should know about the comparison is added to ``notes``.
 
     Raises :class:`GitError` when the revision cannot be read.
     """
     from .linter import _apply, _prepared
 
     today = today or dt.date.today()
-    change = compare(ref, load_before(kb, ref), kb.documents)
+    commit, note = base_commit(kb.root, ref)
+    if note is not None and notes is not None:
+        notes.append(note)
+    dirs = content_dirs_at(kb.root, commit, kb.config)
+    change = compare(ref, load_before(kb, commit, dirs), kb.documents)
     prepared = _prepared(history_rules(), kb, today, context=HistoryContext, change=change)
     problems = [p for doc in (*kb.documents, *change.deleted)
                 for p in _apply(prepared, doc, kb.config)]
@@ -427,7 +553,8 @@ def lifecycle_only(before: Document, after: Document) -> bool:
     return "status" not in changed or after.status in ("superseded", "withdrawn")
 
 
-__all__ = ["CONTROLLED", "Change", "GitError", "HistoryContext", "check_against",
+__all__ = ["CONTROLLED", "Change", "GitError", "HistoryContext", "base_commit", "check_against",
+           "content_dirs_at",
            "code_quality_report", "compare",
            "fetch_hint", "history_rules", "int_value", "lifecycle_only", "load_before",
            "read_blobs", "read_listing", "read_tree", "same_document"]
