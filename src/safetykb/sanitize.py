@@ -70,6 +70,12 @@ _EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 _SPACE = re.compile(r"\s+")
 
 
+def external_source(value: str) -> bool:
+    """Whether an image source leads off the site (a scheme, ``//``): the
+    sanitiser drops such a ``src`` (HT001 reports it first)."""
+    return _EXTERNAL.match(value) is not None
+
+
 def _filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "class":
         kept = [c for c in value.split()
@@ -79,7 +85,7 @@ def _filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "style":
         # Only table-cell alignment, which Markdown tables produce.
         return value if _TEXT_ALIGN.match(value) else None
-    if tag == "img" and attr == "src" and _EXTERNAL.match(value):
+    if tag == "img" and attr == "src" and external_source(value):
         # The site needs no internet; a remote image is also a tracking pixel.
         return None
     if tag == "input" and attr == "type":

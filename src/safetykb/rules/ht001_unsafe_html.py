@@ -8,9 +8,11 @@ object, embed, applet, form controls, meta, link and base are refused whatever
 the list says, and so are event-handler attributes, script URLs and
 ``file:`` URLs (a file on the reader's own PC). ``style`` attributes are
 refused too (text can be hidden or made to cover other text), and so are
-images from another site (``<img src="https://...">`` or ``src="//..."``):
-the site must work without the internet, and an outside image is a tracking
-pixel that tells its owner who read which procedure when. HTML comments are
+images from another site, in HTML (``<img src="https://...">``,
+``src="//..."``) or in Markdown (``![plan](https://...)``): the site must work
+without the internet, and an outside image is a tracking pixel that tells its
+owner who read which procedure when (the site's sanitiser drops them; this
+rule says so before the build does, with the line). HTML comments are
 allowed. Code blocks are shown literally and not checked.
 
 Tags are found by a scanner that reads each character a fixed number of times,
@@ -22,6 +24,7 @@ Failing example::
     <iframe src="http://example.com/form"></iframe>
     <span onclick="steal()">Click</span>
     <img src="https://tracker.example/pixel.gif">
+    ![Escape routes](https://intranet.example/plan.png)
 
 Passing example::
 
@@ -36,12 +39,14 @@ import re
 from collections.abc import Iterator
 
 from ..model import Document
+from ..sanitize import external_source
 from ._text import quoted
 from .base import Context, Finding
 
 ID = "HT001"
 NAME = "unsafe-html"
-DESCRIPTION = "Raw HTML uses a tag outside the allowlist, an event handler or a script URL."
+DESCRIPTION = ("Raw HTML uses a tag outside the allowlist, an event handler or a script URL, "
+               "or an image comes from another site.")
 LEVEL = "error"
 SCOPE = "document"
 
@@ -56,6 +61,7 @@ _HIDDEN = re.compile(r"[\x00-\x20]+")
 # the attributes tags() returns are always closed, so this stays linear.
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
 _REMOTE = re.compile(r"(?:https?:)?//", re.I)
+_SCRIPT_SCHEME = re.compile(r"\s*(?:javascript|vbscript|livescript|data|file):", re.I)
 _NAME_CHARS = frozenset("_:-")
 
 
@@ -159,7 +165,8 @@ def problems(fragment: str, allowed: frozenset[str]) -> Iterator[tuple[int, str]
                            "text or lay it over other text; write plain Markdown")
         if name == "img":
             value = values.get("src", "")
-            if _REMOTE.match(_HIDDEN.sub("", html.unescape(value))):
+            plain = _HIDDEN.sub("", html.unescape(value))
+            if _REMOTE.match(plain) or (external_source(plain) and not _SCRIPT_SCHEME.match(plain)):
                 yield offset, (f"<img> source {quoted(value)} is on another site: not allowed, "
                                "the site must work without the internet and an outside "
                                "image tracks who reads the page; put the picture in the "
@@ -177,3 +184,12 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     for fragment in doc.html:
         for offset, message in problems(fragment.html, allowed):
             yield Finding(fragment.line + offset, message)
+    for link in doc.links:
+        # Script and local-file URLs are LK001's.
+        if link.image and external_source(link.target) \
+                and not _SCRIPT_SCHEME.match(link.target):
+            yield Finding(link.line, f"image {quoted(link.target)} is on another site: the "
+                                     "published page would drop it (the site must work "
+                                     "without the internet, and an outside image tracks who "
+                                     "reads the page); put the picture in the knowledge base "
+                                     "and use a relative path")
