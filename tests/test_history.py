@@ -300,3 +300,12 @@ def test_a_merged_pull_request_dates_from_the_merge(repo: Path) -> None:
         (2, "approved", "2026-04-10"), (1, "approved", "2026-03-02")]
     assert revs[0].change_note == "Approved rev 2. (second line)"
     assert revs[0].commit_full == git(repo, "rev-parse", "HEAD").strip()
+
+
+def test_no_history_note_is_in_the_page_language() -> None:
+    from safetykb.history import history_html
+
+    zh = history_html([], lang="zh", note=NOT_A_REPOSITORY)
+    assert "修订历史" in zh and "git" in zh and "Revision" not in zh
+    assert "shallow clone" in history_html([], lang="en", note=SHALLOW)
+    assert "fetch-depth" not in history_html([], lang="en", note=SHALLOW)

@@ -89,6 +89,9 @@ def test_outside_git_the_site_builds_with_a_note(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "site/procedures/gen/proc-gen-001/index.html").read_text("utf-8")
     assert "skb-history-note" in page
+    # Said to readers in their words, not the build's advice about git.
+    assert "No revision history on this copy of the site" in page
+    assert "fetch-depth" not in page and "not in a git" not in page
     assert doc.is_file()
     # No site_url anywhere (init writes it commented out): the feed and the
     # sitemap are still well-formed, with no invented address in them.

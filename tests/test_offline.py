@@ -25,14 +25,15 @@ from playwright.sync_api import Browser, Page, expect  # noqa: E402
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("offline")
     root = search_kb(work / "kb")
-    out = work / "site"
     env = {k: v for k, v in os.environ.items() if k != "SAFETYKB_OFFLINE"}
+    # No --site-dir: the copy goes to site-offline/, never over the site a
+    # web server may be serving from site/.
     result = subprocess.run([sys.executable, "-m", "safetykb.cli", "build", "--offline",
-                             "--root", str(root), "--site-dir", str(out),
-                             "--today", TODAY.isoformat()],
+                             "--root", str(root), "--today", TODAY.isoformat()],
                             capture_output=True, text=True, timeout=600, env=env)
     assert result.returncode == 0, result.stderr
-    return out
+    assert not (root / "site").exists()
+    return root / "site-offline"
 
 
 @pytest.fixture(scope="module")

@@ -220,7 +220,8 @@ def rules_cmd(fmt: str, root: Path) -> None:
 
 @main.command()
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: site_dir of mkdocs.yml).")
+              help="Output folder (default: site_dir of mkdocs.yml; with --offline, "
+                   "site-offline).")
 @click.option("--quiet", "-q", is_flag=True, help="Only warnings and errors.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Check review dates as on this day (default: today).")
@@ -233,7 +234,7 @@ def rules_cmd(fmt: str, root: Path) -> None:
 def build(site_dir: Path | None, quiet: bool, today: dt.datetime | None, root: Path,
           offline: bool = False, no_cache: bool = False) -> None:
     """Check, then build the site; the output is replaced only on success."""
-    from .offline import OFFLINE_ENV
+    from .offline import OFFLINE_ENV, OFFLINE_SITE_DIR
     from .sitebuild import BuildError, BuildRefused, build_site
 
     root = _root(root)
@@ -244,6 +245,8 @@ def build(site_dir: Path | None, quiet: bool, today: dt.datetime | None, root: P
     if offline:
         # Read by the safetykb plugin in the site generator's process.
         os.environ[OFFLINE_ENV] = "1"
+        # Never over the site a web server may be serving.
+        site_dir = site_dir or root / OFFLINE_SITE_DIR
     if today is not None:
         # The build checks in the site generator's process, which inherits this.
         os.environ[TODAY_ENV] = today.date().isoformat()

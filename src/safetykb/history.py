@@ -324,16 +324,28 @@ _LABELS = {
            "status": "Status", "note": "Change note", "approved_by": "Approved by",
            "commit": "Commit", "recent": "Changed in the last {days} days",
            "title": "What changed", "id": "Id", "doc_title": "Title",
-           "intro": "The last {n} approved revisions, newest first."},
+           "intro": "The last {n} approved revisions, newest first.",
+           NOT_A_REPOSITORY: "No revision history on this copy of the site: it was built "
+                             "without the knowledge base's git history.",
+           SHALLOW: "No revision history on this copy of the site: it was built from a "
+                    "shallow clone, without the full git history."},
     "zh": {"summary": "修订历史", "date": "日期", "revision": "修订", "status": "状态",
            "note": "变更说明", "approved_by": "批准人", "commit": "提交",
            "recent": "最近 {days} 天内有变更", "title": "最近变更", "id": "编号",
-           "doc_title": "标题", "intro": "最近 {n} 次批准的修订，按时间倒序。"},
+           "doc_title": "标题", "intro": "最近 {n} 次批准的修订，按时间倒序。",
+           NOT_A_REPOSITORY: "本网站副本不显示修订历史：构建时没有知识库的 git 历史。",
+           SHALLOW: "本网站副本不显示修订历史：构建自浅克隆，没有完整的 git 历史。"},
 }
 
 
 def _labels(lang: str) -> dict[str, str]:
     return _LABELS.get(lang, _LABELS["en"])
+
+
+def reader_note(note: str, lang: str = "en") -> str:
+    """``note`` (why there is no history) as the readers of a page in ``lang``
+    read it; the build's own wording (with what to do) is for its log."""
+    return _labels(lang).get(note, note) if note else ""
 
 
 def commit_url(repo_url: str | None, commit: str) -> str | None:
@@ -354,6 +366,7 @@ def history_html(revisions: list[Revision], repo_url: str | None = None, lang: s
     esc = html.escape
     labels = _labels(lang)
     if not revisions:
+        note = reader_note(note, lang)
         return f'<p class="skb-history-note">{esc(note)}</p>' if note else ""
     rows = []
     for r in revisions:
@@ -412,7 +425,7 @@ def what_changed_markdown(history: History, limit: int = 50, lang: str = "en",
     entries = latest_changes(history, limit, only)
     lines = [f"# {labels['title']}", "", labels["intro"].format(n=limit), ""]
     if history.note:
-        lines += [md_text(history.note), ""]
+        lines += [md_text(reader_note(history.note, lang)), ""]
     lines += [f"| {labels['date']} | {labels['id']} | {labels['doc_title']} | "
               f"{labels['revision']} | {labels['note']} |", "|---|---|---|---|---|"]
     for path, r in entries:
