@@ -10,6 +10,7 @@ lines marked ``{RULE-ID}`` in ``after/`` (and, for deleted files, the lines in
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -294,6 +295,13 @@ def test_knowledge_base_in_a_subfolder_and_odd_file_names(tmp_path: Path) -> Non
     commit_all(repo, "base")
     odd.write_text(odd.read_text("utf-8").replace("team leader", "shift supervisor"), "utf-8")
     assert history_problems(kb) == {(odd.relative_to(kb).as_posix(), 5, "GC001")}
+    # CI places annotations by paths from the repository's top.
+    github = safetykb("check", "--against", "main", "--format", "github", cwd=kb)
+    assert "::error file=safety kb/procedures/hd/proc hd \u00e9 \"001\".md,line=5," \
+        in github.stdout, github.stdout
+    gitlab = safetykb("check", "--against", "main", "--format", "gitlab", cwd=kb)
+    paths = {i["location"]["path"] for i in json.loads(gitlab.stdout)}
+    assert paths == {odd.relative_to(repo).as_posix()}, paths
 
 
 def test_the_repository_itself_against_its_own_head(tmp_path: Path) -> None:
@@ -372,3 +380,39 @@ def test_documents_at_the_base_are_what_git_holds(tmp_path: Path) -> None:
         [(d.relpath, d.path, d.text, d.meta) for d in expected]
     assert {d.relpath.rsplit("/", 1)[-1] for d in got} >= {
         "unchanged.md", "edited.md", "rewritten.md", "moved.md", "crlf.md", "bom.md", "deleted.md"}
+
+
+def test_symbolic_link_and_submodule(tmp_path: Path) -> None:
+    """A document that is a symbolic link is compared as the file it leads to
+    (as the loader reads it); documents in a submodule are not compared, and
+    the run says so."""
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    doc = next((repo / "procedures").rglob("*.md"))
+    (repo / "safetykb.yml").write_text("content_dirs: [procedures]\n", "utf-8")
+    shared = repo / "shared"  # not a content folder
+    shared.mkdir()
+    doc.rename(shared / doc.name)
+    doc.symlink_to(os.path.relpath(shared / doc.name, doc.parent))
+    commit_all(repo, "base")
+    git(repo, "checkout", "-q", "-b", "change")
+    target = shared / doc.name
+    target.write_text(target.read_text("utf-8").replace("team leader", "shift supervisor"),
+                      "utf-8")
+    commit_all(repo, "edit through the link")
+    assert history_problems(repo) == {(doc.relative_to(repo).as_posix(), 5, "GC001")}
+    doc.unlink()
+    commit_all(repo, "link deleted")
+    assert "GC006" in {rule for _, _, rule in history_problems(repo)}
+    # A submodule inside a content folder.
+    sub = tmp_path / "sub"
+    init_repo(sub)
+    (sub / "x.md").write_text("# x\n", "utf-8")
+    commit_all(sub, "sub")
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub.as_uri(),
+        "procedures/sub")
+    commit_all(repo, "with a submodule")
+    result = safetykb("check", "--against", "HEAD", cwd=repo)
+    assert "not compared with HEAD: the documents in the submodule procedures/sub" \
+        in result.stderr, result.stderr

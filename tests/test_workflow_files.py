@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -283,3 +284,39 @@ def test_pre_commit_runs_the_check(initialised: Path, tmp_path: Path) -> None:
     assert refused.returncode != 0
     assert "FM004" in refused.stdout + refused.stderr
     assert "procedures/gen/proc-gen-001.md:" in refused.stdout + refused.stderr
+
+
+def test_gitlab_check_job_compares_where_the_branch_began(initialised: Path,
+                                                           tmp_path: Path) -> None:
+    """The target branch moved on after the merge request's branch began (a
+    new revision of another document): that is not the merge request's change."""
+    origin = tmp_path / "origin"
+    shutil.copytree(initialised, origin)
+    proc = origin / "procedures/gen/proc-gen-001.md"
+    sheet = origin / "checklists/gen/cl-gen-001.md"
+    for path in (proc, sheet):
+        path.write_text(path.read_text("utf-8").replace("status: draft", "status: approved", 1),
+                        "utf-8")
+    git(origin, "init", "-q", "-b", "main")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "base")
+    git(origin, "checkout", "-q", "-b", "feature")
+    proc.write_text(proc.read_text("utf-8").replace("## Purpose\n", "## Purpose\n\nEdited.\n"),
+                    "utf-8")
+    git(origin, "commit", "-q", "-am", "edit without a new revision")
+    git(origin, "checkout", "-q", "main")
+    text = sheet.read_text("utf-8")
+    revision = int(re.search(r"^revision: (\d+)", text, re.M)[1])  # type: ignore[index]
+    sheet.write_text(re.sub(r"^revision: \d+", f"revision: {revision + 1}", text, count=1,
+                            flags=re.M).replace("- [ ]", "- [ ] Gloves on\n- [ ]", 1), "utf-8")
+    git(origin, "commit", "-q", "-am", "a new revision on main")
+    work = tmp_path / "work"  # GIT_DEPTH 0: the whole history of the branch
+    git(tmp_path, "clone", "-q", "--branch", "feature", origin.as_uri(), str(work))
+    env = {"CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}
+    script = load_yaml(initialised / ".gitlab-ci.yml")["safetykb-check"]["script"]
+    statuses = [sh(work, line, env) for line in script]
+    assert [s.returncode for s in statuses] == [0, 0, 1], [s.stderr for s in statuses]
+    report = json.loads((work / "gl-code-quality-report.json").read_text("utf-8"))
+    history = {(i["location"]["path"], i["check_name"]) for i in report
+               if i["check_name"].startswith("GC")}
+    assert history == {("procedures/gen/proc-gen-001.md", "GC001")}, report

@@ -7,6 +7,7 @@ unusable configuration. A traceback is a bug: bad input is always a message.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import json
@@ -51,8 +52,14 @@ def _refuse_legacy_hooks(root: Path) -> None:
         sys.exit(EXIT_USAGE)
 
 
-def format_problems(problems: list[Problem], fmt: str) -> str:
-    """Problems as text lines, GitHub workflow annotations or a JSON list."""
+def format_problems(problems: list[Problem], fmt: str, prefix: str = "") -> str:
+    """Problems as text lines, GitHub workflow annotations or a JSON list.
+
+    ``prefix`` (the knowledge base's folder in its git repository) goes before
+    the paths of the CI formats: GitHub and GitLab place annotations by paths
+    from the repository's top."""
+    if prefix and fmt in ("github", "gitlab"):
+        problems = [dataclasses.replace(p, path=prefix + p.path) for p in problems]
     if fmt == "json":
         return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
     if fmt == "gitlab":
@@ -182,7 +189,12 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, fix: bool,
         return
     finally:
         progress.clear()
-    output = format_problems(problems, fmt)
+    prefix = ""
+    if fmt in ("github", "gitlab"):
+        from .codeowners import repo_prefix
+
+        prefix = repo_prefix(root)
+    output = format_problems(problems, fmt, prefix)
     if output:
         click.echo(output)
     if fmt == "text":

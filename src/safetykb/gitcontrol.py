@@ -157,10 +157,13 @@ def content_dirs_at(root: Path, commit: str, config: Config) -> list[str]:
     return dirs
 
 
-def read_listing(root: Path, ref: str, config: Config,
-                 dirs: list[str] | None = None) -> list[tuple[str, str]]:
+def read_listing(root: Path, ref: str, config: Config, dirs: list[str] | None = None,
+                 links: list[str] | None = None,
+                 submodules: list[str] | None = None) -> list[tuple[str, str]]:
     """Every Markdown file under the content folders (or ``dirs``) at
-    ``ref``, with its blob id: (relpath, oid), in git's order.
+    ``ref``, with its blob id: (relpath, oid), in git's order. The paths of
+    Markdown files that are symbolic links go to ``links``, those of
+    submodules to ``submodules``.
 
     Paths are relative to ``root`` (which may be a sub-folder of the
     repository). Raises :class:`GitError` when ``ref`` cannot be read.
@@ -184,12 +187,50 @@ def read_listing(root: Path, ref: str, config: Config,
         meta, _, raw_path = entry.partition(b"\t")
         mode, kind, oid = meta.split(b" ")
         path = raw_path.decode("utf-8", "surrogateescape")
-        # The same files the loader discovers: Markdown, no dot folders, no links.
-        if kind != b"blob" or mode == b"120000" or not path.endswith(".md") \
-                or path.startswith(".") or "/." in path:
+        # The same files the loader discovers: Markdown, no dot folders.
+        if path.startswith(".") or "/." in path:
+            continue
+        if kind == b"commit":
+            if submodules is not None:
+                submodules.append(path)
+            continue
+        if kind != b"blob" or not path.endswith(".md"):
+            continue
+        if mode == b"120000":
+            if links is not None:
+                links.append(path)
             continue
         wanted.append((path, oid.decode("ascii")))
     return wanted
+
+
+def read_linked(root: Path, ref: str, links: list[str]) -> dict[str, bytes]:
+    """The contents of the files that the symbolic links ``links`` lead to at
+    ``ref``, as the loader reads a link in the working tree: relpath ->
+    bytes. A link that leads out of the repository, nowhere or in a loop is
+    left out (in the working tree the loader reports such a link)."""
+    if not links:
+        return {}
+    names = "".join(f"{ref}:./{path}\n" for path in links)
+    stream = _git(root, ["cat-file", "--batch", "--follow-symlinks"],
+                  stdin=names.encode("utf-8", "surrogateescape"))
+    out: dict[str, bytes] = {}
+    pos = 0
+    for path in links:
+        header_end = stream.index(b"\n", pos)
+        header = stream[pos:header_end]
+        pos = header_end + 1
+        if header.endswith(b" missing"):
+            continue
+        fields = header.split(b" ")
+        if fields[0] in (b"dangling", b"loop", b"notdir", b"symlink"):
+            pos += int(fields[1]) + 1
+            continue
+        size = int(fields[2])
+        if fields[1] == b"blob":
+            out[path] = stream[pos:pos + size]
+        pos += size + 1
+    return out
 
 
 def read_blobs(root: Path, ref: str, wanted: list[tuple[str, str]]) -> dict[str, bytes]:
@@ -434,20 +475,28 @@ def compare(ref: str, before: list[Document], after: list[Document]) -> Change:
     return change
 
 
-def load_before(kb: KnowledgeBase, ref: str, dirs: list[str] | None = None) -> list[Document]:
+def load_before(kb: KnowledgeBase, ref: str, dirs: list[str] | None = None,
+                submodules: list[str] | None = None) -> list[Document]:
     """The documents at ``ref`` (under ``dirs``, by default the content
-    folders). Those whose text is a working-tree document's (same blob id:
-    most of them) are that already parsed document, moved back where it was
-    if need be; only the others are read from git."""
-    listing = read_listing(kb.root, ref, kb.config, dirs)
+    folders; the paths of submodules go to ``submodules``). Those whose text
+    is a working-tree document's (same blob id: most of them) are that
+    already parsed document, moved back where it was if need be; only the
+    others are read from git. A symbolic link is the file it leads to."""
+    links: list[str] = []
+    listing = read_listing(kb.root, ref, kb.config, dirs, links, submodules)
+    linked = read_linked(kb.root, ref, links)
+    for relpath, data in linked.items():
+        oid = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+        listing.append((relpath, oid))
     current = {d.relpath: d for d in kb.documents}
     by_blob: dict[str, Document] = {}
     for doc in kb.documents:
         oid = blob_id(doc.text) if doc.text else None
         if oid is not None:
             by_blob.setdefault(oid, doc)
-    unknown = [(relpath, oid) for relpath, oid in listing if oid not in by_blob]
-    files = read_blobs(kb.root, ref, unknown)
+    unknown = [(relpath, oid) for relpath, oid in listing
+               if oid not in by_blob and relpath not in linked]
+    files = {**read_blobs(kb.root, ref, unknown), **linked}
     out: list[Document] = []
     for relpath, oid in sorted(listing):
         known = by_blob.get(oid)
@@ -491,7 +540,12 @@ def check_against(kb: KnowledgeBase, ref: str, today: dt.date | None = None,
     if note is not None and notes is not None:
         notes.append(note)
     dirs = content_dirs_at(kb.root, commit, kb.config)
-    change = compare(ref, load_before(kb, commit, dirs), kb.documents)
+    submodules: list[str] = []
+    change = compare(ref, load_before(kb, commit, dirs, submodules), kb.documents)
+    if submodules and notes is not None:
+        notes.append(f"not compared with {ref}: the documents in the submodule"
+                     f"{'s' if len(submodules) > 1 else ''} {', '.join(submodules)} (their "
+                     "history is in another repository; check them there)")
     prepared = _prepared(history_rules(), kb, today, context=HistoryContext, change=change)
     problems = [p for doc in (*kb.documents, *change.deleted)
                 for p in _apply(prepared, doc, kb.config)]
