@@ -486,8 +486,8 @@ def load_before(kb: KnowledgeBase, ref: str, dirs: list[str] | None = None,
     listing = read_listing(kb.root, ref, kb.config, dirs, links, submodules)
     linked = read_linked(kb.root, ref, links)
     for relpath, data in linked.items():
-        oid = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
-        listing.append((relpath, oid))
+        listing.append((relpath, hashlib.sha1(b"blob %d\0" % len(data) + data,
+                                              usedforsecurity=False).hexdigest()))
     current = {d.relpath: d for d in kb.documents}
     by_blob: dict[str, Document] = {}
     for doc in kb.documents:
