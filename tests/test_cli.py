@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -233,3 +234,17 @@ def test_a_knowledge_base_of_0_1_is_told_what_to_change(tmp_path: Path) -> None:
         assert result.returncode == 2, result.stderr
         assert "mkdocs.yml:" in result.stderr and "- safetykb" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_init_says_to_keep_the_knowledge_base_in_git(tmp_path: Path) -> None:
+    env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path)}
+    outside = subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(tmp_path / "a")],
+                             capture_output=True, text=True, env=env)
+    assert outside.returncode == 0, outside.stderr
+    assert "git init && git add -A && git commit" in outside.stderr
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
+    inside = subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(repo / "kb")],
+                            capture_output=True, text=True, env=env)
+    assert inside.returncode == 0 and "git init" not in inside.stderr, inside.stderr

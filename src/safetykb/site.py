@@ -143,6 +143,11 @@ UNCONTROLLED = {
     "en": "Uncontrolled when printed: check the current revision at {where}.",
     "zh": "打印件为非受控文件：请在 {where} 核对现行版本。",
 }
+#: Without ``site_url``: no address to print, the id to look up.
+UNCONTROLLED_NO_URL = {
+    "en": "Uncontrolled when printed: check the current revision at the site, id {id}.",
+    "zh": "打印件为非受控文件：请在网站核对现行版本（编号 {id}）。",
+}
 
 
 def uncontrolled_notice(doc: Document, kb: KnowledgeBase, lang: str) -> str:
@@ -152,10 +157,9 @@ def uncontrolled_notice(doc: Document, kb: KnowledgeBase, lang: str) -> str:
     base = kb.config.site_url
     if base and doc.id:
         where = base.rstrip("/") + "/id/" + quote(doc.id) + "/"
+        text = UNCONTROLLED.get(lang, UNCONTROLLED["en"]).format(where=where)
     else:
-        where = ("the site, id " if lang != "zh" else "网站（编号 ") + (doc.id or "") + \
-            ("" if lang != "zh" else "）")
-    text = UNCONTROLLED.get(lang, UNCONTROLLED["en"]).format(where=where)
+        text = UNCONTROLLED_NO_URL.get(lang, UNCONTROLLED_NO_URL["en"]).format(id=doc.id or "")
     # Print-only: never searched (it would be the excerpt of every id search).
     return f'<p class="skb-uncontrolled" data-pagefind-ignore>{escape(text)}</p>\n'
 
