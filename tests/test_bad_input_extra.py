@@ -265,9 +265,9 @@ HELPFUL: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "59-review-overdue-past-grace": [("DC002", ("2026-09-01", "grace"))],
     "60-checklist-mixed-forms": [
         ("CL004", ("'Do the horn and lights work?'", "is a question",
-                   "first item is a statement")),
+                   "of the", "items are statements")),
         ("CL004", ("'Is the parking brake on and the key removed?'",
-                   "first item is a statement"))],
+                   "items are statements"))],
     "61-optional-wording-en": [("ACT001", ("'If possible'",)), ("ACT001", ("'should'",))],
     "62-optional-wording-zh": [("ACT001", ("'可以'",))],
     "63-steps-bullet-list": [("ST002", ("ordered",))],

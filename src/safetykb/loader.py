@@ -87,7 +87,8 @@ def decode(doc: Document, data: bytes) -> str | None:
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         _record(doc, LINE_ENDINGS, 1, "the file starts with a byte-order mark (BOM); "
-                                      "save it as UTF-8 without BOM")
+                                      "save it as UTF-8 without BOM (safetykb check --fix "
+                                      "removes it)")
     if "\r" in text:
         crlf = text.count("\r\n")
         lone = text.count("\r") - crlf
@@ -97,7 +98,8 @@ def decode(doc: Document, data: bytes) -> str | None:
         kind = {"CRLF": "Windows (CRLF)", "CR": "old Mac (CR)"}.get(kinds[0], "") \
             if len(kinds) == 1 else "mixed " + "/".join(kinds)
         _record(doc, LINE_ENDINGS, line, f"{kind} line endings; save the file with "
-                                         "Unix (LF) line endings")
+                                         "Unix (LF) line endings (safetykb check --fix "
+                                         "converts them)")
         # CRLF and lone CR become LF, so line numbers match what editors show.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text

@@ -3,7 +3,9 @@
 Reason: the form tells how to answer. Questions ("Is the guard in place?") are
 answered Yes / No / N/A; statements ("Guard in place", "Check the guard") are
 ticked. Mixing them on one sheet makes the answer column ambiguous. An
-``inspection`` checklist, answered Yes / No / N/A, must use questions.
+``inspection`` checklist, answered Yes / No / N/A, must use questions. The
+items reported are those of the form fewer items have (on a tie, the form
+the first item does not have).
 
 Failing example::
 
@@ -51,9 +53,17 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     if not questions or len(questions) == len(items):
         return
-    first = is_question(items[0].text)
+    # The form most items have is the checklist's (on a tie, the first
+    # item's): the items of the other form are the ones to rewrite.
+    statements = len(items) - len(questions)
+    tie = len(questions) == statements
+    asked = len(questions) > statements or (tie and is_question(items[0].text))
+    those = (f"{len(questions)} of the {len(items)} items are questions" if asked else
+             f"{statements} of the {len(items)} items are statements")
+    if tie:
+        those += ", the first one among them"
+    this = "a statement" if asked else "a question"
     for item in items:
-        if is_question(item.text) != first:
-            this, that = ("a statement", "a question") if first else ("a question", "a statement")
-            yield Finding(item.line, f"item {quoted(item.text, 50)} is {this} but the checklist's "
-                                     f"first item is {that}; use one form for every item")
+        if is_question(item.text) != asked:
+            yield Finding(item.line, f"item {quoted(item.text, 50)} is {this} but {those}; "
+                                     "use one form for every item")

@@ -163,9 +163,10 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         spaces = "space" if block.relative == 1 else "spaces"
         yield Finding(doc.body_line + block.first,
                       f"indented {block.relative} {spaces} under the list item of line "
-                      f"{doc.body_line + block.item_line}; expected {INDENT}: Python-Markdown "
-                      "(MkDocs) nests content in a list item only at 4 spaces and would "
-                      "show this outside the list (safetykb check --fix re-indents it)",
+                      f"{doc.body_line + block.item_line}; expected {INDENT}: other tools that "
+                      "show this file (Python-Markdown, MkDocs' default) nest content in a "
+                      "list item only at 4 spaces and would show this outside the list "
+                      "(safetykb check --fix re-indents it)",
                       column=block.relative + 1)
 
 
