@@ -12,7 +12,7 @@ per build.
 
 The rest turns a history into outputs, without reading files or running git:
 an HTML ``<details>`` block for a document page (:func:`history_html`), the
-"What changed" page (:func:`what_changed_markdown`), an Atom feed of it
+"What changed" page (:func:`what_changed_html`), an Atom feed of it
 (:func:`atom_feed`) and the "changed in the last 30 days" marker
 (:func:`recently_changed`). Every value that comes from a document or a
 commit is escaped: authors are not trusted.
@@ -415,28 +415,38 @@ def latest_changes(history: History, limit: int = 50,
     return entries[:limit]
 
 
-def what_changed_markdown(history: History, limit: int = 50, lang: str = "en",
-                          link: Callable[[str], str | None] | None = None,
-                          only: Collection[str] | None = None) -> str:
+def what_changed_html(history: History, limit: int = 50, lang: str = "en",
+                      link: Callable[[str], str | None] | None = None,
+                      only: Collection[str] | None = None) -> str:
     """The "What changed" page: the last ``limit`` approved revisions (date,
-    id, title, revision, change note), newest first. ``link`` maps a document
-    path to the URL of its page (relative to this page) to link the title."""
+    id, title, revision, change note), newest first, as escaped HTML: a
+    table of documents (class ``skb-doctable skb-changes``), which a phone
+    shows as cards like the register's. ``link`` maps a document path to
+    the URL of its page (relative to this page) to link the title."""
+    esc = html.escape
     labels = _labels(lang)
     entries = latest_changes(history, limit, only)
-    lines = [f"# {labels['title']}", "", labels["intro"].format(n=limit), ""]
+    out = [f"<h1>{esc(labels['title'])}</h1>",
+           f"<p>{esc(labels['intro'].format(n=limit))}</p>"]
     if history.note:
-        lines += [md_text(reader_note(history.note, lang)), ""]
-    lines += [f"| {labels['date']} | {labels['id']} | {labels['doc_title']} | "
-              f"{labels['revision']} | {labels['note']} |", "|---|---|---|---|---|"]
+        out.append(f'<p class="skb-history-note">{esc(reader_note(history.note, lang))}</p>')
+    columns = (("date", labels["date"]), ("id", labels["id"]), ("title", labels["doc_title"]),
+               ("revision", labels["revision"]), ("note", labels["note"]))
+    head = "".join(f'<th scope="col" class="skb-col-{key}">{esc(name)}</th>'
+                   for key, name in columns)
+    rows = []
     for path, r in entries:
-        title = md_text(r.title)
         url = link(path) if link else None
-        if url:
-            title = f"[{title}](<{url.replace('<', '%3C').replace('>', '%3E')}>)"
-        lines.append(f"| {md_text(r.date)} | {md_text(r.id)} | {title} | "
-                     f"{md_text('' if r.revision is None else r.revision)} | "
-                     f"{md_text(r.change_note)} |")
-    return "\n".join(lines) + "\n"
+        title = f'<a href="{esc(url)}">{esc(r.title)}</a>' if url else esc(r.title)
+        cells = {"date": esc(r.date), "id": esc(r.id), "title": title,
+                 "revision": esc("" if r.revision is None else str(r.revision)),
+                 "note": esc(r.change_note)}
+        rows.append("<tr>" + "".join(
+            f'<td class="skb-col-{key}" data-label="{esc(name)}">{cells[key]}</td>'
+            for key, name in columns) + "</tr>")
+    out.append(f'<table class="skb-doctable skb-changes"><thead><tr>{head}</tr></thead>\n'
+               "<tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
+    return "\n".join(out) + "\n"
 
 
 def _xml(value: str) -> str:
@@ -496,4 +506,4 @@ def atom_feed(history: History, site_url: str, title: str = "What changed",
 __all__ = ["NOT_A_REPOSITORY", "SHALLOW", "History", "Revision", "atom_feed", "commit_url",
            "history_html", "kb_history", "last_approved", "latest_changes", "md_text",
            "parse_log", "recent_marker_html", "recently_changed", "unquote_path",
-           "what_changed_markdown"]
+           "what_changed_html"]

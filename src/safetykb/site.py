@@ -24,7 +24,7 @@ from .history import (
     history_html,
     kb_history,
     recent_marker_html,
-    what_changed_markdown,
+    what_changed_html,
 )
 from .links import page_dir, relative_url
 from .linter import default_today
@@ -275,10 +275,10 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
     pages = [document_page(doc, kb, by_id, drafts, used_by, history, repo_url, sheets, tags)
              for doc in kb.documents if doc.fm_ok and is_published(doc, drafts)]
     in_force = {d.relpath for d in kb.documents if is_current(d)}
-    changes = what_changed_markdown(history, RECENT_LIMIT, kb.config.lang,
-                                    link=lambda path: _link(WHAT_CHANGED_PAGE, path),
-                                    only=in_force)
-    pages.append(_generated(kb, WHAT_CHANGED_PAGE, "What changed", changes))
+    changes = what_changed_html(history, RECENT_LIMIT, kb.config.lang,
+                                link=lambda path: _link(WHAT_CHANGED_PAGE, path),
+                                only=in_force)
+    pages.append(_html_page(kb, WHAT_CHANGED_PAGE, "What changed", lambda: changes))
     pages.append(_generated(kb, RULES_PAGE, "Rule reference", rules_reference_markdown()))
     register = REGISTER_WORDS.get(kb.config.lang, REGISTER_WORDS["en"])["title"]
     pages.append(_html_page(kb, REGISTER_PAGE, register,
