@@ -175,3 +175,18 @@ def test_a_page_of_docs_where_the_knowledge_base_publishes_stops_the_build(
         "publishes what-changed.md" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_for_authors_comes_after_the_plant_sections(site: Path) -> None:
+    """MkDocs orders folders by name ("for-authors" between "checklists" and
+    "procedures"); the plugin puts the authors' section last, and the
+    previous/next links follow."""
+    html = page(site, "for-authors/rules")
+    nav = html[html.index('class="md-nav md-nav--primary"'):]
+    top = re.findall(r'<li class="md-nav__item[^"]*md-nav__item--section[^"]*"[^>]*>\s*'
+                     r'(?:<input[^>]*>\s*)?<label[^>]*>\s*(?:<span[^>]*>)?\s*([^<\n]+?)\s*<',
+                     nav)
+    assert top and top[-1] == "For authors", top
+    # The page before the rule reference is no longer a checklist.
+    before = re.search(r'aria-label="Previous: ([^"]*)"', html)
+    assert before and not before.group(1).startswith("CL-"), before

@@ -66,6 +66,7 @@ from safetykb.schema import schema_text
 from safetykb.search import SearchIndexError, archived_records, build_index
 from safetykb.site import (
     FEED,
+    RULES_PAGE,
     AddressClash,
     SitePage,
     address_key,
@@ -293,6 +294,7 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
                 page.title = html.escape(ours.title)
         if self.kb is not None:
             _name_sections(nav.items, area_titles(self.kb))
+        _authors_last(nav)
         return nav
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -451,6 +453,33 @@ def _quiet_jieba() -> None:
     errors are worth a line. (Its ``setLogLevel`` sets this logger's level;
     set here it holds whether or not jieba is imported yet.)"""
     logging.getLogger("jieba").setLevel(logging.WARNING)
+
+
+def _authors_last(nav: Navigation) -> None:
+    """The "For authors" section after the plant's own ones (MkDocs orders
+    folders by name: it stood between Checklists and Procedures, so the last
+    checklist's "Next" was the rule reference); the previous and next links
+    follow the new order."""
+    folder = posixpath.dirname(RULES_PAGE)
+    moved = [item for item in nav.items if isinstance(item, Section)
+             and _name_sections(item.children, {}) == folder]
+    if not moved:
+        return
+    nav.items = [item for item in nav.items if item not in moved] + moved
+    pages: list[Page] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, Section):
+                walk(item.children)
+            elif isinstance(item, Page):
+                pages.append(item)
+
+    walk(nav.items)
+    nav.pages = pages
+    for index, page in enumerate(pages):
+        page.previous_page = pages[index - 1] if index else None
+        page.next_page = pages[index + 1] if index + 1 < len(pages) else None
 
 
 def _name_sections(items: list[Any], titles: dict[str, str]) -> str | None:
