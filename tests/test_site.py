@@ -190,3 +190,23 @@ def test_for_authors_comes_after_the_plant_sections(site: Path) -> None:
     # The page before the rule reference is no longer a checklist.
     before = re.search(r'aria-label="Previous: ([^"]*)"', html)
     assert before and not before.group(1).startswith("CL-"), before
+
+
+def test_interface_in_the_page_language(site: Path) -> None:
+    """Material's labels follow the page: a Chinese document on an English
+    site has a Chinese search box and previous/next links."""
+    chinese = english = 0
+    for path in sorted(site.glob("procedures/**/index.html")):
+        html = path.read_text("utf-8")
+        lang = re.search(r'<html lang="([^"]*)"', html)
+        assert lang, path
+        placeholder = re.search(r'id="skb-search-input"[^>]*placeholder="([^"]*)"', html) \
+            or re.search(r'placeholder="([^"]*)"', html)
+        assert placeholder, path
+        if lang.group(1) == "zh":
+            chinese += 1
+            assert placeholder.group(1) == "搜索", path
+        elif lang.group(1) == "en":
+            english += 1
+            assert placeholder.group(1) == "Search", path
+    assert chinese and english, (chinese, english)

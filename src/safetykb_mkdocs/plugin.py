@@ -84,6 +84,8 @@ log = get_plugin_logger(__name__)
 SCHEMA_PATH = "schema/front-matter.json"
 _ID_ATTR = re.compile(r'\sid="([^"]*)"')
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
+#: Languages a page's interface (Material's labels) can be shown in.
+PAGE_LANGUAGES = ("en", "zh")
 #: The theme layer over Material, shipped with the plugin.
 THEME_DIR = Path(__file__).parent / "overrides"
 #: Set (to 1) by ``safetykb build --offline``: a copy that works from file://.
@@ -309,6 +311,9 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
         # Set as data after MkDocs read the (empty) source: nothing a document
         # writes can switch search exclusion off or change the title.
         page.meta = {"title": html.escape(ours.title)}
+        if ours.lang in PAGE_LANGUAGES:
+            # The interface in the page's language (partials/language.html).
+            page.meta["skb_lang"] = ours.lang
         if ours.hide:
             page.meta["hide"] = list(ours.hide)
         if ours.searchable:
