@@ -16,9 +16,9 @@ LABELS: dict[str, dict[str, str]] = {
         "prohibited": "Prohibited actions", "bullet": "\u00d7",
         "page": "Page {n} of {m}", "build": "Build",
         "uncontrolled": "Uncontrolled when printed: check the current revision at {url}",
+        # The reader of a posted sheet cannot set site_url: the build says so.
         "no_url": "Uncontrolled when printed: check the current revision on the "
-                  "knowledge-base site (no address printed: site_url is not set in "
-                  "safetykb.yml)",
+                  "knowledge-base site",
         "wm_draft": "DRAFT", "wm_superseded": "SUPERSEDED \u2014 DO NOT USE",
         "wm_withdrawn": "WITHDRAWN \u2014 DO NOT USE",
         "mode_read-do": "read-do", "mode_do-confirm": "do-confirm",
@@ -41,7 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
         "prohibited": "禁止行为", "bullet": "\u00d7",
         "page": "第 {n} 页，共 {m} 页", "build": "构建",
         "uncontrolled": "打印件为非受控文件：请在 {url} 核对现行版次",
-        "no_url": "打印件为非受控文件：请在知识库网站核对现行版次（未设置 site_url，故未打印网址）",
+        "no_url": "打印件为非受控文件：请在知识库网站核对现行版次",
         "wm_draft": "草稿", "wm_superseded": "已替代 \u2014 禁止使用",
         "wm_withdrawn": "已废止 \u2014 禁止使用",
         "mode_read-do": "逐项读做", "mode_do-confirm": "做后确认",

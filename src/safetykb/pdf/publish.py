@@ -32,8 +32,9 @@ SAFE_ID = re.compile(r"^[A-Z0-9][A-Z0-9_-]*(?:\.[A-Z0-9_-]+)*$")
 #: Below this many sheets, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 40
 
-NO_SITE_URL = ("site_url is not set in safetykb.yml: printed sheets say so in the footer "
-               "and carry no address or QR code")
+NO_SITE_URL = ("site_url is not set in safetykb.yml: printed sheets carry no address or QR "
+               "code (their footer only says to check the revision on the site); set it "
+               "to the site's address")
 
 
 def is_printable(doc: Document) -> bool:

@@ -49,7 +49,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             if not is_question(item.text):
                 yield Finding(item.line, f"item {quoted(item.text, 50)} is not a question; an "
                                          "inspection checklist is answered Yes / No / N/A, "
-                                         "so every item must be a question ending in '?'")
+                                         "so every item must be a question ending in '?' "
+                                         "(or '？')")
         return
     if not questions or len(questions) == len(items):
         return
