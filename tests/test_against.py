@@ -192,7 +192,7 @@ def test_shallow_clone_after_fetching_the_base(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert "procedures/hd/proc-hd-001.md:5:1: error GC001" in result.stdout
     # No common commit in this clone: compared with main itself, and said so.
-    assert "share no commit in this clone" in result.stderr
+    assert "share no commit here" in result.stderr and "--unshallow" in result.stderr
     git(origin, "checkout", "-q", "main")
     (origin / "procedures/hd/notes.txt").write_text("moved on\n", "utf-8")
     commit_all(origin, "base 3")
@@ -238,16 +238,23 @@ def test_content_folder_dropped_is_a_deletion(tmp_path: Path) -> None:
     assert "GC006" in {rule for _, _, rule in history_problems(repo)}
 
 
-def test_unreadable_document_is_not_deleted(tmp_path: Path) -> None:
+def test_unreadable_document_is_reported_not_as_deleted(tmp_path: Path) -> None:
+    """A controlled document whose front matter is broken is still a GC006
+    error (whatever level FM001 is set to), worded for what happened."""
     repo = tmp_path / "kb"
     init_repo(repo)
     replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    (repo / "safetykb.yml").write_text("rules: {FM001: warning}\n", "utf-8")
     commit_all(repo, "base")
     git(repo, "checkout", "-q", "-b", "change")
     path = next((repo / "procedures").rglob("*.md"))
     path.write_text(path.read_text("utf-8").replace("---\n\n", "\n\n", 1), "utf-8")
     commit_all(repo, "front matter not closed")
-    assert history_problems(repo) == set()
+    assert {rule for _, _, rule in history_problems(repo)} == {"GC006"}
+    result = safetykb("check", "--against", "main", cwd=repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "error GC006" in result.stdout and "can no longer be read" in result.stdout
+    assert "was deleted" not in result.stdout, result.stdout
 
 
 @pytest.mark.parametrize("ref", ["main:procedures", "main..HEAD", "main HEAD"])

@@ -10,9 +10,12 @@ built from what matters.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -138,3 +141,82 @@ def test_link_prefilter_finds_every_link_and_html(text: str, definitions: str) -
                 want_html.append(child.content)
     assert [link.target for link in doc.links] == want_links, body
     assert [h.html for h in doc.html] == want_html, body
+
+
+# --- PH001 and TX001: front-matter values --------------------------------------
+
+# Pieces of double-quoted YAML scalars: words, placeholders, invisible
+# characters as written and as YAML escapes (\u200b, \x7f, \N), backslashes.
+VALUE_PIECES = st.sampled_from(["Forklift", "TODO", "tbd", "TBD", " ", "lorem ipsum", "待定",
+                                "x", "\u200b", "\\u200b", "\\x7f", "\\N", "\\\\", "\\t",
+                                "\u00ad", ":", "#", "'"])
+VALUES = st.lists(VALUE_PIECES, max_size=6).map("".join)
+
+
+@functools.cache
+def _config() -> object:
+    from safetykb.config import load_config
+
+    root = Path(tempfile.mkdtemp())
+    (root / "safetykb.yml").write_text("extends: default\n", "utf-8")
+    return load_config(root)  # the defaults
+
+
+def _front_matter_doc(values: list[str]) -> Any:
+    from safetykb.loader import parse_front_matter
+    from safetykb.model import Document
+
+    lines = [f'k{i}: "{v}"' for i, v in enumerate(values)]
+    lines += [f"tags: [{', '.join(chr(34) + v + chr(34) for v in values)}]"]
+    text = "---\nid: CL-X-001\nstatus: approved\n" + "\n".join(lines) + "\n---\n\nBody.\n"
+    doc = Document(path=Path("x.md"), relpath="x.md", text=text)
+    parse_front_matter(doc, text, _config())  # type: ignore[arg-type]
+    return doc
+
+
+@settings(max_examples=400, deadline=None)
+@given(values=st.lists(VALUES, max_size=4))
+def test_front_matter_fast_paths_find_what_the_full_scans_find(values: list[str]) -> None:
+    from safetykb.rules import ph001_placeholder as ph001
+    from safetykb.rules import tx001_invisible_characters as tx001
+    from safetykb.rules._values import strings
+
+    doc = _front_matter_doc(values)
+    if not doc.fm_ok:
+        return
+    words = tuple(OPTIONS["words"])
+    rx = pattern(words)
+    # The full scans: every value searched, no pre-test.
+    want_ph = {doc.line_of(k) for k, v in doc.meta.items() if any(rx.search(t) for t in strings(v))}
+    want_tx = {doc.line_of(k) for k, v in doc.meta.items()
+               if any(tx001._BAD.search(t) for t in strings(v))}
+    ctx = type("Ctx", (), {"options": {"words": list(words)}})()
+    got_ph = {f.line for f in ph001.check(doc, ctx) if "in field" in f.message}
+    raw = {n for n, line in enumerate(doc.text.split("\n"), start=1) if tx001._BAD.search(line)}
+    got_tx = {f.line for f in tx001.check(doc, ctx)}
+    assert got_ph == want_ph, (values, got_ph, want_ph)
+    # TX001: every line holding the character as written, and every field
+    # whose value holds it (through an escape) at the field's line.
+    assert got_tx == raw | want_tx, (values, got_tx, want_tx, raw)
+
+
+def test_image_source_read_as_a_browser_reads_it() -> None:
+    from safetykb.sanitize import external_source
+
+    assert external_source("/\t/evil.example/p.png") and external_source("https://x/p.png")
+    assert external_source("//x/p.png") and not external_source("sign.png")
+    assert not external_source("../assets/sign.png")
+
+
+def test_fetch_advice_for_each_kind_of_ref() -> None:
+    from safetykb.gitcontrol import fetch_hint
+
+    assert "git fetch --depth=1 origin +main:refs/remotes/origin/main" in fetch_hint("main")
+    assert "+main:refs/remotes/origin/main" in fetch_hint("origin/main")
+    assert "+main:refs/remotes/origin/main" in fetch_hint("refs/heads/main")
+    assert "git fetch --depth=1 upstream +main:refs/remotes/upstream/main" \
+        in fetch_hint("upstream/main")
+    assert "+feature/x:refs/remotes/origin/feature/x" in fetch_hint("feature/x")
+    assert fetch_hint("a1b2c3d4").endswith("git fetch --depth=1 origin a1b2c3d4")
+    for ref in ("HEAD", "HEAD~1", "main@{1}"):
+        assert "--unshallow" in fetch_hint(ref), ref

@@ -58,6 +58,9 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "quote-nesting": lambda n: "\n".join(">" * (i % 40) + " x" for i in range(n // 30)),
     "placeholder-words": lambda n: _lines("TODOX xTBD lorem ipsu ", n),
     "trailing-spaces": lambda n: _lines("x" + " " * 300 + "\t", n, 310),
+    # MD001's indent pre-test: one line of spaces (its groups of 4 once
+    # backtracked at every step: 2.5 minutes on 1 MB).
+    "space-run": lambda n: "- x\n" + "    " * ((n - 10) // 4) + "y",
     # Python-Markdown took 31 s on 31 KB of these; the site no longer uses it
     # for documents, and the renderer is tested on them below.
     "open-brackets": lambda n: "\n\n".join(["[a " * 30] * (n // 92)),
@@ -210,3 +213,13 @@ def test_placeholder_words_come_from_the_configuration(kb_dir: Path) -> None:
     (kb_dir / "cl-a.md").write_text(text, "utf-8")
     found = sorted(line for _, line, rule in _rules_at(kb_dir) if rule == "PH001")
     assert found == [19, 20]
+
+
+def test_list_indent_pretest_is_linear_on_a_line_of_spaces(tmp_path: Path) -> None:
+    """MD001's off-grid pre-test on 200 KB of spaces: its backtracking form
+    took 8.6 s here (quadratic), the possessive one a millisecond."""
+    kb, ctx = _document(tmp_path, "- x\n" + "    " * 50_000 + "y")
+    rule = REGISTRY["MD001"]
+    start = time.perf_counter()
+    list(rule.check(kb.documents[0], ctx))
+    assert time.perf_counter() - start < 2

@@ -235,7 +235,7 @@ def rules_cmd(fmt: str, root: Path) -> None:
 @main.command()
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: site_dir of mkdocs.yml; with --offline, "
-                   "site-offline).")
+                   "the same name with -offline, e.g. site-offline).")
 @click.option("--quiet", "-q", is_flag=True, help="Only warnings and errors.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Check review dates as on this day (default: today).")
@@ -248,10 +248,11 @@ def rules_cmd(fmt: str, root: Path) -> None:
 def build(site_dir: Path | None, quiet: bool, today: dt.datetime | None, root: Path,
           offline: bool = False, no_cache: bool = False) -> None:
     """Check, then build the site; the output is replaced only on success."""
-    from .offline import OFFLINE_ENV, OFFLINE_SITE_DIR
-    from .sitebuild import BuildError, BuildRefused, build_site
+    from .offline import OFFLINE_ENV
+    from .sitebuild import BuildError, BuildRefused, build_site, offline_site_dir
 
     root = _root(root)
+    setting: str | None = None
     if no_cache:
         # Read by the check in the site generator's process, which inherits it.
         os.environ[NO_CACHE_ENV] = "1"
@@ -260,14 +261,15 @@ def build(site_dir: Path | None, quiet: bool, today: dt.datetime | None, root: P
         # Read by the safetykb plugin in the site generator's process.
         os.environ[OFFLINE_ENV] = "1"
         # Never over the site a web server may be serving.
-        site_dir = site_dir or root / OFFLINE_SITE_DIR
+        if site_dir is None:
+            site_dir, setting = offline_site_dir(root), "the offline copy's folder"
     if today is not None:
         # The build checks in the site generator's process, which inherits this.
         os.environ[TODAY_ENV] = today.date().isoformat()
     try:
         load_config(root, default_levels())
         # Not resolved: the site path is a symbolic link to be replaced, not followed.
-        target = build_site(root, site_dir, quiet=quiet)
+        target = build_site(root, site_dir, quiet=quiet, setting=setting)
     except ConfigError as exc:
         _fail_config(exc)
         return

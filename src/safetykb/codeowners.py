@@ -48,7 +48,7 @@ def repo_prefix(root: Path) -> str:
                                 capture_output=True, text=True, check=False)
     except FileNotFoundError:
         return ""
-    return result.stdout.strip() if result.returncode == 0 else ""
+    return result.stdout.rstrip("\n") if result.returncode == 0 else ""
 
 
 def repo_top(root: Path) -> Path:

@@ -62,11 +62,16 @@ def fetch_hint(ref: str) -> str:
     if _SHA.fullmatch(ref):
         return (f"in a shallow CI clone fetch that commit first: git fetch --depth=1 origin "
                 f"{ref}")
-    branch = ref
-    for prefix in ("refs/remotes/origin/", "refs/heads/", "origin/"):
+    if ref == "HEAD" or any(c in ref for c in "~^@:{"):
+        return "in a shallow clone fetch more history first: git fetch --unshallow"
+    remote, branch = "origin", ref
+    for prefix in ("refs/remotes/", "refs/heads/"):
         branch = branch.removeprefix(prefix)
-    return (f"in a shallow CI clone fetch the base first: git fetch --depth=1 origin "
-            f"+{branch}:refs/remotes/origin/{branch} (then use --against origin/{branch})")
+    if ref.startswith("refs/remotes/") or (not ref.startswith("refs/") and "/" in branch
+                                           and branch.split("/", 1)[0] in ("origin", "upstream")):
+        remote, branch = branch.split("/", 1)
+    return (f"in a shallow CI clone fetch the base first: git fetch --depth=1 {remote} "
+            f"+{branch}:refs/remotes/{remote}/{branch} (then use --against {remote}/{branch})")
 
 
 def _git_run(root: Path, args: list[str],
@@ -122,10 +127,12 @@ def base_commit(root: Path, ref: str) -> tuple[str, str | None]:
             return commit, None
         return base, (f"compared with {ref} as it was at {base[:10]}, where this branch "
                       f"began (what {ref} gained since is not this change)")
-    return commit, (f"{ref} and HEAD share no commit in this clone (a shallow clone?): "
-                    f"compared with {ref} itself, so what {ref} gained since this branch "
-                    "began counts as changed here; fetch the history (git fetch "
-                    "--unshallow) to compare with where the branch began")
+    shallow = _git_run(root, ["rev-parse", "--is-shallow-repository"]).stdout.strip() == b"true"
+    why = ("this is a shallow clone: fetch the history (git fetch --unshallow) to compare "
+           "with where the branch began" if shallow else
+           "their histories are unrelated (or HEAD has no commit yet)")
+    return commit, (f"{ref} and HEAD share no commit here: compared with {ref} itself, so "
+                    f"what {ref} gained since this branch began counts as changed here; {why}")
 
 
 def _norm(text: str) -> str:
@@ -209,6 +216,8 @@ def read_linked(root: Path, ref: str, links: list[str]) -> dict[str, bytes]:
     ``ref``, as the loader reads a link in the working tree: relpath ->
     bytes. A link that leads out of the repository, nowhere or in a loop is
     left out (in the working tree the loader reports such a link)."""
+    # One name a line: a name with a line break (FL005 refuses it) is left out.
+    links = [path for path in links if "\n" not in path]
     if not links:
         return {}
     names = "".join(f"{ref}:./{path}\n" for path in links)
@@ -331,6 +340,8 @@ class Change:
     after_by_id: dict[str, Document] = field(default_factory=dict)
     #: Before-documents with no version in the working tree and whose id is gone.
     deleted: list[Document] = field(default_factory=list)
+    #: Paths of working-tree files that cannot be read as documents.
+    unreadable: set[str] = field(default_factory=set)
 
     def previous(self, doc: Document) -> Document | None:
         """The version of ``doc`` at ``ref``, or None for a new document."""
@@ -379,7 +390,9 @@ def _title_key(doc: Document) -> tuple[str | None, str]:
 
 def _pair_swapped_titles(change: Change, paired: set[int]) -> None:
     """Pair A and B crosswise when A's id is now on the document titled as B
-    was, and B's id on the one titled as A was (titles unique on both sides)."""
+    was, and B's id on the one titled as A was (titles unique on both sides),
+    each in the file its title was in: the ids moved, not the titles (two
+    titles swapped between files that keep their ids are not a swap)."""
     def unique(docs: list[Document]) -> dict[tuple[str | None, str], Document]:
         seen: dict[tuple[str | None, str], list[Document]] = {}
         for doc in docs:
@@ -397,7 +410,8 @@ def _pair_swapped_titles(change: Change, paired: set[int]) -> None:
         other_old = change.before_by_id.get(new.id or "")
         other_new = change.after_by_id.get(old.id or "")
         if other_old is None or other_new is None or id(other_old) in paired \
-                or after_titles.get(_title_key(other_old)) is not other_new:
+                or after_titles.get(_title_key(other_old)) is not other_new \
+                or old.relpath != new.relpath or other_old.relpath != other_new.relpath:
             continue
         change._pair(old, new)
         change._pair(other_old, other_new)
@@ -466,12 +480,11 @@ def compare(ref: str, before: list[Document], after: list[Document]) -> Change:
             taken.add(id(match))
         else:
             pending.append(prev)
-    # Still there but unreadable (front matter broken, file too large): the
-    # loader's rules say why; it was not deleted.
-    unreadable = {d.relpath for d in after if not d.fm_ok}
     change.deleted = [d for d in pending
-                      if not (d.id and d.id in change.after_by_id)
-                      and d.relpath not in unreadable]
+                      if not (d.id and d.id in change.after_by_id)]
+    # Still there but no longer readable as a document (front matter broken,
+    # file too large): reported as such, not as deleted.
+    change.unreadable = {d.relpath for d in after if not d.fm_ok}
     return change
 
 

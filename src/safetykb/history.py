@@ -325,6 +325,7 @@ _LABELS = {
            "commit": "Commit", "recent": "Changed in the last {days} days",
            "title": "What changed", "id": "Id", "doc_title": "Title",
            "intro": "The last {n} approved revisions, newest first.",
+           "none": "No approved revision yet.",
            NOT_A_REPOSITORY: "No revision history on this copy of the site: it was built "
                              "without the knowledge base's git history.",
            SHALLOW: "No revision history on this copy of the site: it was built from a "
@@ -333,6 +334,7 @@ _LABELS = {
            "note": "变更说明", "approved_by": "批准人", "commit": "提交",
            "recent": "最近 {days} 天内有变更", "title": "最近变更", "id": "编号",
            "doc_title": "标题", "intro": "最近 {n} 次批准的修订，按时间倒序。",
+           "none": "尚无批准的修订。",
            NOT_A_REPOSITORY: "本网站副本不显示修订历史：构建时没有知识库的 git 历史。",
            SHALLOW: "本网站副本不显示修订历史：构建自浅克隆，没有完整的 git 历史。"},
 }
@@ -444,6 +446,8 @@ def what_changed_html(history: History, limit: int = 50, lang: str = "en",
         rows.append("<tr>" + "".join(
             f'<td class="skb-col-{key}" data-label="{esc(name)}">{cells[key]}</td>'
             for key, name in columns) + "</tr>")
+    if not rows:
+        rows = [f'<tr><td colspan="{len(columns)}">{esc(labels["none"])}</td></tr>']
     out.append(f'<table class="skb-doctable skb-changes"><thead><tr>{head}</tr></thead>\n'
                "<tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
     return "\n".join(out) + "\n"

@@ -20,8 +20,6 @@ import json
 import re
 from pathlib import Path
 
-#: Where ``build --offline`` writes without ``--site-dir`` (beside ``site/``).
-OFFLINE_SITE_DIR = "site-offline"
 #: Set (to 1) for the site generator's process by ``safetykb build --offline``.
 OFFLINE_ENV = "SAFETYKB_OFFLINE"
 

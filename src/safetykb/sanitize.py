@@ -68,12 +68,15 @@ _RENDERER_CLASSES = frozenset({"skb-critical", "task-list-item", "task-list-item
 _TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center)\s*;?\s*$", re.I)
 _EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 _SPACE = re.compile(r"\s+")
+#: What browsers remove from a URL before reading it (WHATWG URL parser).
+_URL_IGNORED = re.compile(r"[\t\n\r]")
 
 
 def external_source(value: str) -> bool:
-    """Whether an image source leads off the site (a scheme, ``//``): the
-    sanitiser drops such a ``src`` (HT001 reports it first)."""
-    return _EXTERNAL.match(value) is not None
+    """Whether an image source leads off the site (a scheme, ``//``), read
+    as a browser reads it (tabs and line breaks dropped: ``/\t/host`` is
+    ``//host``): the sanitiser drops such a ``src`` (HT001 reports it first)."""
+    return _EXTERNAL.match(_URL_IGNORED.sub("", value)) is not None
 
 
 def _filter(tag: str, attr: str, value: str) -> str | None:

@@ -116,6 +116,13 @@ def default_site_dir(root: Path) -> Path:
     return _absolute(root / _mkdocs_setting(root, "site_dir", "site"))
 
 
+def offline_site_dir(root: Path) -> Path:
+    """Where ``build --offline`` writes by default: beside the served site,
+    its name with ``-offline`` (``site-offline``)."""
+    served = default_site_dir(root)
+    return served.with_name(served.name + "-offline")
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("NO_MKDOCS_2_WARNING", "1")  # the MkDocs 2 notice is noise in every log
@@ -483,16 +490,17 @@ def _state(target: Path, before: str | None) -> str:
 
 
 def build_site(root: Path, site_dir: Path | None = None, quiet: bool = False,
-               wait: float | None = None) -> Path:
+               wait: float | None = None, setting: str | None = None) -> Path:
     """Build the site of ``root`` into ``site_dir``, publishing it only on success.
 
-    ``site_dir`` defaults to ``site_dir`` of mkdocs.yml; ``wait`` (seconds,
+    ``site_dir`` defaults to ``site_dir`` of mkdocs.yml (``setting`` names
+    where a given one came from, for messages); ``wait`` (seconds,
     default ``$SAFETYKB_BUILD_WAIT`` or 0) is how long to wait for another
     build of the same site. Raises :class:`BuildError` when the build fails,
     :class:`BuildRefused` when it cannot run or cannot write.
     """
     root = root.resolve()
-    setting = "--site-dir" if site_dir is not None else f"site_dir in {MKDOCS_YML}"
+    setting = setting or ("--site-dir" if site_dir is not None else f"site_dir in {MKDOCS_YML}")
     target = _absolute(site_dir) if site_dir is not None else default_site_dir(root)
     config = load_config(root)
     wait = _wait_seconds() if wait is None else wait

@@ -296,7 +296,8 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
                 page.title = html.escape(ours.title)
         if self.kb is not None:
             _name_sections(nav.items, area_titles(self.kb))
-        _authors_last(nav)
+        if not config.nav:  # a nav written in mkdocs.yml is kept as written
+            _authors_last(nav)
         return nav
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
