@@ -423,3 +423,16 @@ def test_symbolic_link_and_submodule(tmp_path: Path) -> None:
     result = safetykb("check", "--against", "HEAD", cwd=repo)
     assert "not compared with HEAD: the documents in the submodule procedures/sub" \
         in result.stderr, result.stderr
+
+
+def test_base_content_folders_outside_the_knowledge_base_are_ignored(tmp_path: Path) -> None:
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    (repo / "safetykb.yml").write_text("content_dirs: [procedures, ../elsewhere, /etc]\n",
+                                       "utf-8")
+    commit_all(repo, "base")
+    git(repo, "checkout", "-q", "-b", "change")
+    (repo / "safetykb.yml").write_text("content_dirs: [procedures]\n", "utf-8")
+    commit_all(repo, "config")
+    assert history_problems(repo) == set()

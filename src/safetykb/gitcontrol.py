@@ -24,6 +24,7 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+import posixpath
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -159,7 +160,10 @@ def content_dirs_at(root: Path, commit: str, config: Config) -> list[str]:
         return dirs
     then = data.get("content_dirs") if isinstance(data, dict) else None
     for folder in then if isinstance(then, list) else ():
-        if isinstance(folder, str) and folder.strip() and folder not in dirs:
+        # Only folders inside the knowledge base (git refuses the others).
+        if isinstance(folder, str) and folder.strip() and folder not in dirs \
+                and not posixpath.isabs(folder) \
+                and not posixpath.normpath(folder).startswith(".."):
             dirs.append(folder)
     return dirs
 
