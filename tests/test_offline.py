@@ -4,7 +4,9 @@ leaves the folder."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -100,3 +102,15 @@ def test_search_works_from_the_file_system(tab: tuple[Page, list[str]], offline_
     assert page.url.startswith("file://") and "index.html" in page.url
     outside = [u for u in requests if not u.startswith("file://")]
     assert not outside, outside
+
+
+def test_offline_index_keeps_table_cells_apart(offline_site: Path) -> None:
+    """Material's index reads the page's text: the register's cells must not
+    run together ("Checklist1approvedSafety Department...")."""
+    script = (offline_site / "search/search_index.js").read_text("utf-8")
+    index = json.loads(script.removeprefix("var __index = ").rstrip().rstrip(";"))
+    register = [d for d in index["docs"] if d["location"].startswith("reference/register/")]
+    assert register, [d["location"] for d in index["docs"]][:20]
+    text = " ".join(d["text"] for d in register)
+    assert "approved" in text
+    assert not re.search(r"[0-9a-z](approved|draft)\b", text), text[:400]

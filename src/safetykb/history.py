@@ -434,7 +434,7 @@ def what_changed_html(history: History, limit: int = 50, lang: str = "en",
         out.append(f'<p class="skb-history-note">{esc(reader_note(history.note, lang))}</p>')
     columns = (("date", labels["date"]), ("id", labels["id"]), ("title", labels["doc_title"]),
                ("revision", labels["revision"]), ("note", labels["note"]))
-    head = "".join(f'<th scope="col" class="skb-col-{key}">{esc(name)}</th>'
+    head = " ".join(f'<th scope="col" class="skb-col-{key}">{esc(name)}</th>'
                    for key, name in columns)
     rows = []
     for path, r in entries:
@@ -443,7 +443,7 @@ def what_changed_html(history: History, limit: int = 50, lang: str = "en",
         cells = {"date": esc(r.date), "id": esc(r.id), "title": title,
                  "revision": esc("" if r.revision is None else str(r.revision)),
                  "note": esc(r.change_note)}
-        rows.append("<tr>" + "".join(
+        rows.append("<tr>" + " ".join(
             f'<td class="skb-col-{key}" data-label="{esc(name)}">{cells[key]}</td>'
             for key, name in columns) + "</tr>")
     if not rows:

@@ -75,11 +75,13 @@ def document_table(page_uri: str, docs: Iterable[Document], columns: Sequence[st
     ``caption`` names the table for screen readers (shown above it)."""
     labels = HEADINGS.get(lang, HEADINGS["en"])
     # Sorted by id, as the Id column says (site.js keeps aria-sort up to date).
-    head = "".join(f'<th scope="col" class="skb-col-{key}"'
+    head = " ".join(f'<th scope="col" class="skb-col-{key}"'
                    + (' aria-sort="ascending"' if key == "id" else "")
                    + f">{esc(labels[key])}</th>" for key in columns)
-    rows = ['<tr>' + "".join(_cell(doc, key, page_uri, lang, labels[key])
-                                        for key in columns) + "</tr>"
+    # Cells apart by a space: a search index that reads the text of the page
+    # (Material's, in the offline copy) would run them together.
+    rows = ['<tr>' + " ".join(_cell(doc, key, page_uri, lang, labels[key])
+                                         for key in columns) + "</tr>"
             for doc in sorted(docs, key=lambda d: d.id or "")]
     if not rows:
         rows = [f'<tr><td colspan="{len(columns)}">'
