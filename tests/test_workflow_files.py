@@ -127,15 +127,17 @@ def test_gitlab_ci(initialised: Path) -> None:
     assert pages["artifacts"]["paths"] == ["public"] and pages["variables"]["GIT_DEPTH"] == "0"
 
 
-def change_in_a_shallow_checkout(initialised: Path, tmp_path: Path) -> Path:
-    """A knowledge base from ``init`` on main, a branch that edits an approved
-    procedure without raising its revision, checked out as CI does: one
-    commit deep, with a remote whose base branch is not fetched yet."""
+def origin_with_a_change(initialised: Path, tmp_path: Path,
+                         also_approved: tuple[str, ...] = ()) -> Path:
+    """The knowledge base from ``init`` on main with its procedure (and
+    ``also_approved``) approved, and a branch ``feature`` that edits the
+    procedure without raising its revision."""
     origin = tmp_path / "origin"
     shutil.copytree(initialised, origin)
     proc = origin / "procedures/gen/proc-gen-001.md"
-    proc.write_text(proc.read_text("utf-8").replace("status: draft", "status: approved", 1),
-                    "utf-8")
+    for path in (proc, *(origin / p for p in also_approved)):
+        path.write_text(path.read_text("utf-8").replace("status: draft", "status: approved", 1),
+                        "utf-8")
     git(origin, "init", "-q", "-b", "main")
     git(origin, "add", "-A")
     git(origin, "commit", "-q", "-m", "base")
@@ -143,6 +145,14 @@ def change_in_a_shallow_checkout(initialised: Path, tmp_path: Path) -> Path:
     proc.write_text(proc.read_text("utf-8").replace("## Purpose\n", "## Purpose\n\nEdited.\n"),
                     "utf-8")
     git(origin, "commit", "-q", "-am", "edit without a new revision")
+    return origin
+
+
+def change_in_a_shallow_checkout(initialised: Path, tmp_path: Path) -> Path:
+    """A knowledge base from ``init`` on main, a branch that edits an approved
+    procedure without raising its revision, checked out as CI does: one
+    commit deep, with a remote whose base branch is not fetched yet."""
+    origin = origin_with_a_change(initialised, tmp_path)
     work = tmp_path / "work"
     work.mkdir()
     git(work, "init", "-q", "-b", "feature")
@@ -290,20 +300,8 @@ def test_gitlab_check_job_compares_where_the_branch_began(initialised: Path,
                                                            tmp_path: Path) -> None:
     """The target branch moved on after the merge request's branch began (a
     new revision of another document): that is not the merge request's change."""
-    origin = tmp_path / "origin"
-    shutil.copytree(initialised, origin)
-    proc = origin / "procedures/gen/proc-gen-001.md"
+    origin = origin_with_a_change(initialised, tmp_path, ("checklists/gen/cl-gen-001.md",))
     sheet = origin / "checklists/gen/cl-gen-001.md"
-    for path in (proc, sheet):
-        path.write_text(path.read_text("utf-8").replace("status: draft", "status: approved", 1),
-                        "utf-8")
-    git(origin, "init", "-q", "-b", "main")
-    git(origin, "add", "-A")
-    git(origin, "commit", "-q", "-m", "base")
-    git(origin, "checkout", "-q", "-b", "feature")
-    proc.write_text(proc.read_text("utf-8").replace("## Purpose\n", "## Purpose\n\nEdited.\n"),
-                    "utf-8")
-    git(origin, "commit", "-q", "-am", "edit without a new revision")
     git(origin, "checkout", "-q", "main")
     text = sheet.read_text("utf-8")
     revision = int(re.search(r"^revision: (\d+)", text, re.M)[1])  # type: ignore[index]
