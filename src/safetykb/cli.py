@@ -13,7 +13,6 @@ import gc
 import json
 import os
 import shlex
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -322,20 +321,13 @@ def init(directory: Path) -> None:
     click.echo(f"safetykb: wrote {len(written)} files into {directory}", err=True)
     click.echo(f"next: safetykb check --root {directory} && safetykb serve --root {directory}",
                err=True)
-    if not _in_git(directory):
+    from .codeowners import in_repository
+
+    if not in_repository(directory):
         # Revision history, "What changed" and check --against read git.
         click.echo(f"then keep it in git (pages show their revision history from it): cd "
                    f"{shlex.quote(str(directory))} && git init && git add -A && git commit -m "
                    "'Knowledge base'", err=True)
-
-
-def _in_git(directory: Path) -> bool:
-    try:
-        result = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=directory,
-                                capture_output=True, text=True, check=False)
-    except (FileNotFoundError, OSError):
-        return False
-    return result.returncode == 0 and result.stdout.strip() == "true"
 
 
 @main.command()

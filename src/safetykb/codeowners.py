@@ -40,15 +40,25 @@ class Unowned:
     owner: str
 
 
-def repo_prefix(root: Path) -> str:
-    """The knowledge base's folder inside its git repository (``""`` at the
-    top, or outside git), with a trailing slash."""
+def _show_prefix(root: Path) -> str | None:
+    """``git rev-parse --show-prefix`` in ``root``; None outside git."""
     try:
         result = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=root,
                                 capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        return ""
-    return result.stdout.rstrip("\n") if result.returncode == 0 else ""
+    except OSError:
+        return None
+    return result.stdout.rstrip("\n") if result.returncode == 0 else None
+
+
+def repo_prefix(root: Path) -> str:
+    """The knowledge base's folder inside its git repository (``""`` at the
+    top, or outside git), with a trailing slash."""
+    return _show_prefix(root) or ""
+
+
+def in_repository(root: Path) -> bool:
+    """Whether ``root`` is inside a git work tree."""
+    return _show_prefix(root) is not None
 
 
 def repo_top(root: Path) -> Path:
@@ -108,4 +118,4 @@ def codeowners(kb: KnowledgeBase, owners: dict[str, str], prefix: str = "") \
 
 
 __all__ = ["HEADER", "LOCATIONS", "OwnersError", "Unowned", "codeowners", "default_target",
-           "repo_prefix", "repo_top"]
+           "in_repository", "repo_prefix", "repo_top"]

@@ -215,6 +215,31 @@ def read_listing(root: Path, ref: str, config: Config, dirs: list[str] | None = 
     return wanted
 
 
+def _batch(root: Path, names: list[str], follow: bool = False) -> list[tuple[bytes, bytes | None]]:
+    """``git cat-file --batch`` (``--follow-symlinks`` with ``follow``) for
+    ``names``, one answer each, in order: (its header's kind, the contents;
+    None when git has no object). The kind is ``blob``, ``tree``, ... or,
+    for a link followed nowhere, ``dangling``, ``loop``, ``notdir`` or
+    ``symlink`` (out of the repository)."""
+    args = ["cat-file", "--batch", *(["--follow-symlinks"] if follow else [])]
+    stream = _git(root, args, stdin="".join(f"{name}\n" for name in names).encode(
+        "utf-8", "surrogateescape"))
+    out: list[tuple[bytes, bytes | None]] = []
+    pos = 0
+    for _ in names:
+        end = stream.index(b"\n", pos)
+        header, pos = stream[pos:end], end + 1
+        if header.endswith((b" missing", b" ambiguous")):
+            out.append((b"missing", None))
+            continue
+        fields = header.split(b" ")
+        unfollowed = fields[0] in (b"dangling", b"loop", b"notdir", b"symlink")
+        kind, size = (fields[0], int(fields[1])) if unfollowed else (fields[1], int(fields[2]))
+        out.append((kind, None if unfollowed else stream[pos:pos + size]))
+        pos += size + 1
+    return out
+
+
 def read_linked(root: Path, ref: str, links: list[str]) -> dict[str, bytes]:
     """The contents of the files that the symbolic links ``links`` lead to at
     ``ref``, as the loader reads a link in the working tree: relpath ->
@@ -224,45 +249,22 @@ def read_linked(root: Path, ref: str, links: list[str]) -> dict[str, bytes]:
     links = [path for path in links if "\n" not in path]
     if not links:
         return {}
-    names = "".join(f"{ref}:./{path}\n" for path in links)
-    stream = _git(root, ["cat-file", "--batch", "--follow-symlinks"],
-                  stdin=names.encode("utf-8", "surrogateescape"))
-    out: dict[str, bytes] = {}
-    pos = 0
-    for path in links:
-        header_end = stream.index(b"\n", pos)
-        header = stream[pos:header_end]
-        pos = header_end + 1
-        if header.endswith(b" missing"):
-            continue
-        fields = header.split(b" ")
-        if fields[0] in (b"dangling", b"loop", b"notdir", b"symlink"):
-            pos += int(fields[1]) + 1
-            continue
-        size = int(fields[2])
-        if fields[1] == b"blob":
-            out[path] = stream[pos:pos + size]
-        pos += size + 1
-    return out
+    answers = _batch(root, [f"{ref}:./{path}" for path in links], follow=True)
+    return {path: data for path, (kind, data) in zip(links, answers, strict=True)
+            if kind == b"blob" and data is not None}
 
 
 def read_blobs(root: Path, ref: str, wanted: list[tuple[str, str]]) -> dict[str, bytes]:
     """The contents of the listed files (from :func:`read_listing`): relpath -> bytes."""
     if not wanted:
         return {}
-    stream = _git(root, ["cat-file", "--batch"],
-                  stdin="".join(oid + "\n" for _, oid in wanted).encode("ascii"))
     out: dict[str, bytes] = {}
-    pos = 0
-    for path, _oid in wanted:
-        header_end = stream.index(b"\n", pos)
-        header = stream[pos:header_end].split(b" ")
-        if len(header) < 3 or header[1] == b"missing":
+    for (path, _oid), (_kind, data) in zip(wanted, _batch(root, [oid for _, oid in wanted]),
+                                           strict=True):
+        if data is None:
             raise GitError(f"--against {ref!r}: the contents of {path} are missing from this "
                            f"clone; {fetch_hint(ref)}")
-        size = int(header[2])
-        out[path] = stream[header_end + 1: header_end + 1 + size]
-        pos = header_end + 1 + size + 1
+        out[path] = data
     return out
 
 
@@ -278,9 +280,12 @@ def blob_id(text: str) -> str | None:
     """The git blob id of ``text`` written as UTF-8 (what ``git hash-object``
     prints for such a file); None for text that has no UTF-8 form."""
     try:
-        data = text.encode("utf-8")
+        return _blob_oid(text.encode("utf-8"))
     except UnicodeEncodeError:
         return None
+
+
+def _blob_oid(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
@@ -470,7 +475,7 @@ def compare(ref: str, before: list[Document], after: list[Document]) -> Change:
     by_title: dict[tuple[str | None, str], Document] = {}
     for doc in reversed(lone_after):
         if doc.fm_ok:
-            by_title[(doc.type, doc.title.strip().casefold())] = doc
+            by_title[_title_key(doc)] = doc
     taken: set[int] = set()
     pending: list[Document] = []
     for prev in lone_before:
@@ -478,7 +483,7 @@ def compare(ref: str, before: list[Document], after: list[Document]) -> Change:
         if match is None or id(match) in taken or not same_document(prev, match):
             match = by_text.get(_norm(prev.text))
         if (match is None or id(match) in taken) and prev.fm_ok:
-            match = by_title.get((prev.type, prev.title.strip().casefold()))
+            match = by_title.get(_title_key(prev))
         if match is not None and id(match) not in taken:
             change._pair(prev, match)
             taken.add(id(match))
@@ -502,9 +507,7 @@ def load_before(kb: KnowledgeBase, ref: str, dirs: list[str] | None = None,
     links: list[str] = []
     listing = read_listing(kb.root, ref, kb.config, dirs, links, submodules)
     linked = read_linked(kb.root, ref, links)
-    for relpath, data in linked.items():
-        listing.append((relpath, hashlib.sha1(b"blob %d\0" % len(data) + data,
-                                              usedforsecurity=False).hexdigest()))
+    listing += [(relpath, _blob_oid(data)) for relpath, data in linked.items()]
     current = {d.relpath: d for d in kb.documents}
     by_blob: dict[str, Document] = {}
     for doc in kb.documents:

@@ -42,6 +42,7 @@ from ..model import Document
 from ..sanitize import external_source
 from ._text import quoted
 from .base import Context, Finding
+from .lk001_unsafe_url import UNSAFE_SCHEME
 
 ID = "HT001"
 NAME = "unsafe-html"
@@ -61,7 +62,6 @@ _HIDDEN = re.compile(r"[\x00-\x20]+")
 # the attributes tags() returns are always closed, so this stays linear.
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
 _REMOTE = re.compile(r"(?:https?:)?//", re.I)
-_SCRIPT_SCHEME = re.compile(r"\s*(?:javascript|vbscript|livescript|data|file):", re.I)
 _NAME_CHARS = frozenset("_:-")
 
 
@@ -166,7 +166,7 @@ def problems(fragment: str, allowed: frozenset[str]) -> Iterator[tuple[int, str]
         if name == "img":
             value = values.get("src", "")
             plain = _HIDDEN.sub("", html.unescape(value))
-            if _REMOTE.match(plain) or (external_source(plain) and not _SCRIPT_SCHEME.match(plain)):
+            if _REMOTE.match(plain) or (external_source(plain) and not UNSAFE_SCHEME.match(plain)):
                 yield offset, (f"<img> source {quoted(value)} is on another site: not allowed, "
                                "the site must work without the internet and an outside "
                                "image tracks who reads the page; put the picture in the "
@@ -187,7 +187,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     for link in doc.links:
         # Script and local-file URLs are LK001's.
         if link.image and external_source(link.target) \
-                and not _SCRIPT_SCHEME.match(link.target):
+                and not UNSAFE_SCHEME.match(link.target.strip()):
             yield Finding(link.line, f"image {quoted(link.target)} is on another site: the "
                                      "published page would drop it (the site must work "
                                      "without the internet, and an outside image tracks who "

@@ -37,7 +37,8 @@ SCOPE = "document"
 # newlines that entities can hide inside it (jav&#x09;ascript:).
 _DEST = re.compile(r"(?:\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?|<(?=[a-z]))\s*([^)>]*)", re.I)
 _TICKS = re.compile(r"`+")
-_BAD = re.compile(r"^(javascript|vbscript|livescript|data|file):", re.I)
+#: Script and local-file URLs (HT001 leaves images with these to this rule).
+UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|livescript|data|file):", re.I)
 _HIDDEN = re.compile(r"[\s\x00-\x1f]+")
 
 
@@ -82,7 +83,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         plain = html.unescape(blank_code_spans(line))
         for match in _DEST.finditer(plain):
             target = _HIDDEN.sub("", match.group(1))
-            bad = _BAD.match(target)
+            bad = UNSAFE_SCHEME.match(target)
             if bad:
                 shown = match.group(1)
                 if shown.endswith(")") and shown.count(")") > shown.count("("):
