@@ -132,3 +132,23 @@ def test_preview_polls_when_asked(tmp_path: Path) -> None:
     assert "Traceback" not in text
     assert text.count("Building documentation") == 2
     assert "looking for changes twice a second (--poll)" in text
+
+
+def test_a_port_in_use_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(kb)], check=True,
+                   capture_output=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "safetykb.cli", "serve", "--root", str(kb),
+                                 "-a", f"127.0.0.1:{port}"], capture_output=True, text=True,
+                                timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"127.0.0.1:{port}: cannot serve there: another server is using it" in result.stderr
+    bad = subprocess.run([sys.executable, "-m", "safetykb.cli", "serve", "--root", str(kb),
+                          "-a", "no-such-host.invalid:8000"], capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr, bad.stderr

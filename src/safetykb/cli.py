@@ -293,6 +293,7 @@ def build(site_dir: Path | None, quiet: bool, today: dt.datetime | None, root: P
 @root_option
 def serve(dev_addr: str, full_rebuild: bool, root: Path, poll: bool = False) -> None:
     """Live preview of the site; rebuilds when a document changes."""
+    from .sitebuild import BuildRefused
     from .sitebuild import serve as run_serve
 
     root = _root(root)
@@ -302,7 +303,7 @@ def serve(dev_addr: str, full_rebuild: bool, root: Path, poll: bool = False) -> 
         sys.exit(run_serve(root, dev_addr, full_rebuild, poll=poll))
     except ConfigError as exc:
         _fail_config(exc)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, BuildRefused) as exc:
         click.echo(f"safetykb: {exc}", err=True)
         sys.exit(EXIT_USAGE)
 

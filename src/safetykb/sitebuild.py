@@ -30,11 +30,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
+import errno
 import fcntl
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -563,6 +565,32 @@ def _build_locked(root: Path, target: Path, quiet: bool) -> Path:
     return target
 
 
+def _check_address(address: str) -> None:
+    """Raise :class:`BuildRefused` when the preview cannot listen on
+    ``address`` (HOST:PORT): taken by another server, or not this machine's
+    (MkDocs would end in a traceback). An address that does not parse is left
+    to MkDocs' own message."""
+    host, _, port = address.rpartition(":")
+    if not port.isdigit():
+        return
+    try:
+        infos = socket.getaddrinfo(host.strip("[]") or "127.0.0.1", int(port),
+                                   type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OverflowError) as exc:
+        raise BuildRefused(f"--dev-addr {address}: not an address of this machine "
+                           f"({exc})") from None
+    family, kind, proto, _, where = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As the preview server binds (reusing an address in TIME_WAIT).
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(where)
+        except OSError as exc:
+            why = "another server is using it (an earlier safetykb serve?): stop it, or " \
+                  "choose another port with -a" if exc.errno == errno.EADDRINUSE else exc.strerror
+            raise BuildRefused(f"--dev-addr {address}: cannot serve there: {why}") from None
+
+
 def serve(root: Path, address: str = "127.0.0.1:8000", full: bool = False,
           poll: bool = False) -> int:
     """Live preview: MkDocs' own server with the safetykb plugin (blocks until stopped).
@@ -573,6 +601,7 @@ def serve(root: Path, address: str = "127.0.0.1:8000", full: bool = False,
     ``full`` rebuilds everything on every change. The plugin watches with the
     system's file change events; ``poll`` keeps MkDocs' polling instead.
     """
+    _check_address(address)
     cmd = mkdocs_command(root.resolve(), "serve", "--dev-addr", address)
     if not full:
         # MkDocs warns that a dirty build is inaccurate; strict mode would stop on that
