@@ -24,6 +24,14 @@ ITEM_SOURCE = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+\S"
                          r"|^\s*[（(][一二三四五六七八九十]+[）)]")
 TASK_SOURCE = re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s")
 CLAUSE_SOURCE = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
+NUMBER_SOURCE = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
+
+
+def numbers_beside_bullets(text: str) -> bool:
+    """A part of ``text`` (split at headings) with unindented numbered lines
+    and bullets both."""
+    return any(re.search(r"^\d{1,3}[.)]\s", part, re.M) and re.search(r"^[-*+]\s", part, re.M)
+               for part in re.split(r"^#+ .*$", text, flags=re.M))
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -81,10 +89,14 @@ def test_every_corpus_document_imports(source: Path, kb: Path, tmp_path: Path) -
     if doc.type == "checklist":
         lines = content.splitlines()
         # Tick boxes in the source: only they (and legal clauses) are items,
-        # plain bullets are statements. Without: every list line is one.
+        # plain bullets are statements. Without: every list line is one,
+        # unless numbered lines and bullets stand side by side.
         if any(TASK_SOURCE.match(line) for line in lines):
             wanted = sum(bool(TASK_SOURCE.match(line) or CLAUSE_SOURCE.match(line))
                          for line in lines)
+        elif numbers_beside_bullets(content):
+            # Numbered checks: the bullets beside them are prompts (NWCG).
+            wanted = sum(bool(NUMBER_SOURCE.match(line)) for line in lines)
         else:
             wanted = sum(bool(ITEM_SOURCE.match(line)) for line in lines)
         assert len(doc.items) == wanted
@@ -214,6 +226,33 @@ def test_plain_bullets_stay_bullets_beside_tick_boxes(kb: Path, tmp_path: Path) 
     assert ("- [ ] Machinery locked out?\n"
             "- Where the disconnect does not also disconnect the control circuit:\n"
             "    - [ ] Enclosures identified?\n    - [ ] Control circuit locked out?\n") in text
+
+
+def test_numbered_checks_leave_the_bullets_around_them(kb: Path, tmp_path: Path) -> None:
+    """A source that numbers its checks and also has bullets (the questions
+    a briefing opens with, "Discussion:" prompts) gets items from its
+    numbered lines only; bullets nested under a numbered lead-in are its
+    checks. (The NWCG orders in the corpus are written this way.)"""
+    source = tmp_path / "orders.md"
+    source.write_text("# Orders\n\n- Did you get a briefing?\n\n## Fire behaviour\n\n"
+                      "1. Keep informed on the weather.\n2. Know what the fire is doing.\n\n"
+                      "Discussion:\n\n- Discuss the need for a lookout.\n\n## Control\n\n"
+                      "3. Before you leave the line:\n    - Crew counted.\n    - Tools back.\n"
+                      "4. Give clear instructions.\n\n- Review the shift.\n", "utf-8")
+    result = run("import", str(source), "--type", "checklist", "--area", "GEN",
+                 "--root", str(kb))
+    assert "Traceback" not in result.stderr
+    path = imported_docs(kb, result.stdout)["orders.md"]
+    text = path.read_text("utf-8")
+    assert "\n- Did you get a briefing?\n" in text
+    assert "\n- Discuss the need for a lookout.\n" in text
+    assert "\n- Review the shift.\n" in text
+    doc = next(d for d in load_kb(kb, load_config(kb, default_levels())).documents
+               if d.path == path)
+    assert [item.text for item in doc.items] == [
+        "Keep informed on the weather.", "Know what the fire is doing.",
+        "Crew counted.", "Tools back.", "Give clear instructions."]
+    assert "3. Before you leave the line:\n    - [ ] Crew counted.\n" in text
 
 
 def test_a_rule_under_a_paragraph_stays_a_rule(kb: Path, tmp_path: Path) -> None:

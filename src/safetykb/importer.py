@@ -27,6 +27,7 @@ _ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _TASK = re.compile(r"^(\s*)[-*+][ \t]+\[[ xX]\][ \t]+(.*)$")
 _BULLET = re.compile(
     r"^(\s*)(?:[-*+\u2022\u00b7\u25aa\u2023\u25e6\u2013\u25cf]|\d{1,3}[.)])[ \t]+(.*)$")
+_NUMBERED = re.compile(r"^\s*\d{1,3}[.)][ \t]+\S")
 #: Legal-clause numbering, (一) or （三）: kept in the item, since it is cited.
 _CLAUSE = re.compile(r"^(\s*)((?:[（(][一二三四五六七八九十百]+[）)]|[（(]\d{1,3}[）)]).*)$")
 _AREA = re.compile(r"[A-Z][A-Z0-9]{0,9}")
@@ -149,26 +150,56 @@ def _leads_in(lines: list[str], at: int, indent: str) -> bool:
     return False
 
 
+def _numbers_the_checks(lines: list[str]) -> bool:
+    """Whether some part of the text (before the first heading, or under
+    one) has numbered lines and bullets side by side, not nested: then the
+    numbers are the checks and the bullets something else."""
+    kinds: set[str] = set()
+    for line in lines:
+        if _ATX.match(line):
+            kinds = set()
+        elif _BULLET.match(line) and not line[:1].isspace():
+            kinds.add("number" if _NUMBERED.match(line) else "bullet")
+            if len(kinds) == 2:
+                return True
+    return False
+
+
 def checklist_body(lines: list[str], lang: str, plain: bool) -> list[str]:
     """Bullets and numbered lines as ``- [ ]`` items, under a ``##`` pause
     point (one is added before the first item that stands outside one).
 
     Where the source has tick boxes already, its plain bullets and numbered
     lines are statements (hazards, notes) and stay as they are; legal clauses
-    ("（一）") still become items. A bullet that introduces nested ones stays
-    a plain lead-in too."""
+    ("（一）") still become items. Where one part of it has numbered lines and
+    bullets side by side, the numbered lines are the checks and the bullets
+    stay as they are throughout (discussion prompts, notes, questions to the
+    reader), except those nested under a numbered line that introduces them. A bullet that
+    introduces nested ones stays a plain lead-in too."""
     out: list[str] = []
     in_section = False
     has_tasks = any(_TASK.match(line) for line in lines)
+    numbers = not has_tasks and _numbers_the_checks(lines)
+    lead_in: int | None = None  # the indent of the numbered lead-in being read
     for at, line in enumerate(lines):
         if line.startswith("## "):
             in_section = True
         task = _TASK.match(line)
         listed = _BULLET.match(line)
         bullet = listed or _CLAUSE.match(line)
+        # A numbered lead-in ends at the next line not indented under it.
+        outdented = len(listed.group(1)) <= lead_in if listed and lead_in is not None \
+            else bool(line.strip()) and not line[:1].isspace()
+        if outdented:
+            lead_in = None
         if task:
             item = f"{task.group(1)}- [ ] {task.group(2)}"
         elif listed and (has_tasks or _leads_in(lines, at, listed.group(1))):
+            if numbers and _NUMBERED.match(line):
+                lead_in = len(listed.group(1))
+            out.append(line)
+            continue
+        elif listed and numbers and not _NUMBERED.match(line) and lead_in is None:
             out.append(line)
             continue
         elif bullet and bullet.group(2).strip():
