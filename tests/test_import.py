@@ -14,6 +14,7 @@ import pytest
 from conftest import REPO
 from safetykb.config import load_config
 from safetykb.loader import load_kb
+from safetykb.model import Document
 from safetykb.rules import default_levels
 
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -53,6 +54,17 @@ def strip_header(path: Path) -> str:
 
 def kind_of(path: Path) -> str:
     return "procedure" if path.parent.name == "procedures" else "checklist"
+
+
+def import_one(kb: Path, source: Path, doc_type: str) -> tuple[Path, Document]:
+    """``source`` imported into area GEN of ``kb``: the file written and the
+    document as the loader reads it."""
+    result = run("import", str(source), "--type", doc_type, "--area", "GEN", "--root", str(kb))
+    assert "Traceback" not in result.stderr
+    path = imported_docs(kb, result.stdout)[source.name]
+    doc = next(d for d in load_kb(kb, load_config(kb, default_levels())).documents
+               if d.path == path)
+    return path, doc
 
 
 def imported_docs(kb: Path, stdout: str) -> dict[str, Path]:
@@ -239,16 +251,11 @@ def test_numbered_checks_leave_the_bullets_around_them(kb: Path, tmp_path: Path)
                       "Discussion:\n\n- Discuss the need for a lookout.\n\n## Control\n\n"
                       "3. Before you leave the line:\n    - Crew counted.\n    - Tools back.\n"
                       "4. Give clear instructions.\n\n- Review the shift.\n", "utf-8")
-    result = run("import", str(source), "--type", "checklist", "--area", "GEN",
-                 "--root", str(kb))
-    assert "Traceback" not in result.stderr
-    path = imported_docs(kb, result.stdout)["orders.md"]
+    path, doc = import_one(kb, source, "checklist")
     text = path.read_text("utf-8")
     assert "\n- Did you get a briefing?\n" in text
     assert "\n- Discuss the need for a lookout.\n" in text
     assert "\n- Review the shift.\n" in text
-    doc = next(d for d in load_kb(kb, load_config(kb, default_levels())).documents
-               if d.path == path)
     assert [item.text for item in doc.items] == [
         "Keep informed on the weather.", "Know what the fire is doing.",
         "Crew counted.", "Tools back.", "Give clear instructions."]
@@ -264,12 +271,7 @@ def test_a_rule_under_a_paragraph_stays_a_rule(kb: Path, tmp_path: Path) -> None
                       "---\n\nKIND: a short procedure written by the maintenance team.\n"
                       "---\n\nProcedure\n---------\n\n1. Get the permit.\n"
                       "2. Clear the area.\n", "utf-8")
-    result = run("import", str(source), "--type", "procedure", "--area", "GEN",
-                 "--root", str(kb))
-    assert "Traceback" not in result.stderr
-    path = imported_docs(kb, result.stdout)["hot-work.md"]
-    doc = next(d for d in load_kb(kb, load_config(kb, default_levels())).documents
-               if d.path == path)
+    _, doc = import_one(kb, source, "procedure")
     assert [title for level, title, _ in doc.headings] == ["Procedure"]
     assert "SOURCE: the site's permit rules." in doc.body
     assert "KIND: a short procedure written by the maintenance team." in doc.body

@@ -174,8 +174,8 @@ def checklist_body(lines: list[str], lang: str, plain: bool) -> list[str]:
     ("（一）") still become items. Where one part of it has numbered lines and
     bullets side by side, the numbered lines are the checks and the bullets
     stay as they are throughout (discussion prompts, notes, questions to the
-    reader), except those nested under a numbered line that introduces them. A bullet that
-    introduces nested ones stays a plain lead-in too."""
+    reader), except those nested under a numbered line that introduces them.
+    A bullet that introduces nested ones stays a plain lead-in too."""
     out: list[str] = []
     in_section = False
     has_tasks = any(_TASK.match(line) for line in lines)
@@ -188,9 +188,7 @@ def checklist_body(lines: list[str], lang: str, plain: bool) -> list[str]:
         listed = _BULLET.match(line)
         bullet = listed or _CLAUSE.match(line)
         # A numbered lead-in ends at the next line not indented under it.
-        outdented = len(listed.group(1)) <= lead_in if listed and lead_in is not None \
-            else bool(line.strip()) and not line[:1].isspace()
-        if outdented:
+        if lead_in is not None and line.strip() and len(line) - len(line.lstrip()) <= lead_in:
             lead_in = None
         if task:
             item = f"{task.group(1)}- [ ] {task.group(2)}"
