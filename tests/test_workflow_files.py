@@ -113,6 +113,9 @@ def test_github_workflow(initialised: Path) -> None:
     assert checkout["with"]["fetch-depth"] == 0  # history on every page
     assert_commands_exist(safetykb_commands(github_runs(workflow, "publish")))
     assert any(c[1] == "build" for c in safetykb_commands(github_runs(workflow, "publish")))
+    # Built daily too: a revision approved ahead goes into force on its day.
+    assert triggers["schedule"] and all(len(e["cron"].split()) == 5 for e in triggers["schedule"])
+    assert "pull_request" not in publish["if"].split("!=")[0]
 
 
 def test_gitlab_ci(initialised: Path) -> None:

@@ -365,6 +365,8 @@ def new(doc_type: str, title: str, area: str | None, lang: str | None, author: s
 @root_option
 def register(fmt: str, everything: bool, root: Path) -> None:
     """The document register: every controlled document with its control data."""
+    from .effective import apply_effective_dates
+    from .linter import default_today
     from .loader import load_kb
     from .register import format_register, register_rows
 
@@ -375,6 +377,8 @@ def register(fmt: str, everything: bool, root: Path) -> None:
         _fail_config(exc)
         return
     kb = load_kb(root, config)
+    # Approved ahead of its effective date: the revision in force is listed.
+    apply_effective_dates(kb, default_today())
     click.echo(format_register(register_rows(kb, everything), fmt), nl=False)
 
 

@@ -16,8 +16,16 @@ ARCHIVED = ("superseded", "withdrawn")
 
 
 def is_current(doc: Document) -> bool:
-    """True when ``doc`` is in force: navigation, search, registers, print."""
-    return doc.status in IN_FORCE
+    """True when ``doc`` is in force: navigation, search, registers, print.
+    An approved revision whose ``effective`` date is still to come is not
+    (:mod:`safetykb.effective`)."""
+    return doc.status in IN_FORCE and doc.takes_effect is None
+
+
+def is_upcoming(doc: Document) -> bool:
+    """True when ``doc`` is approved but takes effect on a later day: its page
+    is published with a notice, out of navigation, search and print."""
+    return doc.status in IN_FORCE and doc.takes_effect is not None
 
 
 def is_draft(doc: Document) -> bool:
@@ -36,6 +44,8 @@ def is_listed(doc: Document, drafts: bool = False) -> bool:
 
 
 def is_published(doc: Document, drafts: bool = False) -> bool:
-    """True when ``doc`` gets a page: in force, archived (out of navigation
-    and search), or a draft when ``drafts`` (a preview or a review site)."""
-    return is_current(doc) or is_archived(doc) or (drafts and is_draft(doc))
+    """True when ``doc`` gets a page: in force, archived or approved to take
+    effect later (out of navigation and search), or a draft when ``drafts``
+    (a preview or a review site)."""
+    return (is_current(doc) or is_archived(doc) or is_upcoming(doc)
+            or (drafts and is_draft(doc)))

@@ -326,6 +326,7 @@ _LABELS = {
            "title": "What changed", "id": "Id", "doc_title": "Title",
            "intro": "The last {n} approved revisions, newest first.",
            "none": "No approved revision yet.",
+           "takes_effect": "Takes effect on {date}.",
            NOT_A_REPOSITORY: "No revision history on this copy of the site: it was built "
                              "without the knowledge base's git history.",
            SHALLOW: "No revision history on this copy of the site: it was built from a "
@@ -335,6 +336,7 @@ _LABELS = {
            "recent": "最近 {days} 天内有变更", "title": "最近变更", "id": "编号",
            "doc_title": "标题", "intro": "最近 {n} 次批准的修订，按时间倒序。",
            "none": "尚无批准的修订。",
+           "takes_effect": "自 {date} 起生效。",
            NOT_A_REPOSITORY: "本网站副本不显示修订历史：构建时没有知识库的 git 历史。",
            SHALLOW: "本网站副本不显示修订历史：构建自浅克隆，没有完整的 git 历史。"},
 }
@@ -419,12 +421,15 @@ def latest_changes(history: History, limit: int = 50,
 
 def what_changed_html(history: History, limit: int = 50, lang: str = "en",
                       link: Callable[[str], str | None] | None = None,
-                      only: Collection[str] | None = None) -> str:
+                      only: Collection[str] | None = None,
+                      today: dt.date | None = None) -> str:
     """The "What changed" page: the last ``limit`` approved revisions (date,
     id, title, revision, change note), newest first, as escaped HTML: a
     table of documents (class ``skb-doctable skb-changes``), which a phone
     shows as cards like the register's. ``link`` maps a document path to
-    the URL of its page (relative to this page) to link the title."""
+    the URL of its page (relative to this page) to link the title. A
+    revision whose ``effective`` date is after ``today`` says when it takes
+    effect."""
     esc = html.escape
     labels = _labels(lang)
     entries = latest_changes(history, limit, only)
@@ -443,6 +448,11 @@ def what_changed_html(history: History, limit: int = 50, lang: str = "en",
         cells = {"date": esc(r.date), "id": esc(r.id), "title": title,
                  "revision": esc("" if r.revision is None else str(r.revision)),
                  "note": esc(r.change_note)}
+        if today is not None and r.effective > today.isoformat() \
+                and re.fullmatch(r"\d{4}-\d{2}-\d{2}", r.effective):
+            later = labels["takes_effect"].format(date=r.effective)
+            cells["note"] += f' <strong class="skb-takes-effect">{esc(later)}</strong>'
+
         rows.append("<tr>" + " ".join(
             f'<td class="skb-col-{key}" data-label="{esc(name)}">{cells[key]}</td>'
             for key, name in columns) + "</tr>")

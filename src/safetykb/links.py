@@ -40,6 +40,14 @@ def page_dir(relpath: str) -> str:
     return stem.rstrip("/") + "/" if stem else ""
 
 
+def upcoming_uri(relpath: str) -> str:
+    """Where the approved revision of ``relpath`` is published while the one
+    before it is in force: beside it (``a/x.md`` -> ``a/x.next.md``, so the
+    links of its body resolve as they do from the document)."""
+    stem = relpath[:-3] if relpath.endswith(".md") else relpath
+    return f"{stem}.next.md"
+
+
 def relative_url(from_uri: str, to_dir: str) -> str:
     """Relative URL from the page of ``from_uri`` to the site folder ``to_dir``."""
     here = page_dir(from_uri) or "."

@@ -160,6 +160,14 @@ class Document:
     #: The content folder the document was found under (``procedures``,
     #: ``kb/checklists``, ``.``), relative to the root; None when unknown.
     content_dir: str | None = None
+    #: Set by :func:`safetykb.effective.apply_effective_dates`, after the
+    #: checks: on an approved revision whose ``effective`` date is later than
+    #: the day of the build, that date (ISO) and the revision in force until
+    #: then (None when git has none); on that revision in force, the approved
+    #: one that replaces it on that date.
+    takes_effect: str | None = field(default=None, repr=False, compare=False)
+    in_force: Document | None = field(default=None, repr=False, compare=False)
+    next_revision: Document | None = field(default=None, repr=False, compare=False)
 
     def tokens(self) -> list[Any]:
         """The body's block tokens (markdown-it), parsed once."""

@@ -42,9 +42,12 @@ _TEMPLATE = """<!DOCTYPE html>
 _WORDS = {
     "en": {"current": "This is the permanent address of", "archived":
            "{doc_id} is {status} and not in force; its archived page names the successor:",
-           "successor": "Successor:"},
+           "successor": "Successor:",
+           "upcoming": "{doc_id} is approved but takes effect only on {date}; do not use it "
+                       "before then:"},
     "zh": {"current": "本页是以下文件的永久地址：", "archived":
-           "{doc_id} 已{status}，不得执行；其存档页注明了替代文件：", "successor": "替代文件："},
+           "{doc_id} 已{status}，不得执行；其存档页注明了替代文件：", "successor": "替代文件：",
+           "upcoming": "{doc_id} 已批准，自 {date} 起生效，在此之前不得执行："},
 }
 _STATUS_ZH = {"superseded": "被替代", "withdrawn": "废止"}
 
@@ -74,6 +77,8 @@ def permalink_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document])
         if target is not None and target.id and SAFE_ID.match(target.id):
             extra = (f'<p>{_esc(words["successor"])} <a href="../{_esc(quote(target.id))}/">'
                      f"{_esc(target.id)} {_esc(target.title)}</a></p>\n")
+    elif doc.takes_effect:
+        message = words["upcoming"].format(doc_id=_esc(doc.id), date=_esc(doc.takes_effect))
     else:
         message = _esc(words["current"])
     return _TEMPLATE.format(lang=_esc(lang), doc_id=_esc(doc.id), title=_esc(doc.title),

@@ -52,7 +52,7 @@ def render_page(page: SitePage, kb: KnowledgeBase) -> Prerendered:
     rendered = page.render()
     problem = None
     if page.doc_id is not None and not rendered.removed:
-        doc = kb.by_path().get(page.uri)
+        doc = page.document or kb.by_path().get(page.uri)
         problem = mismatch(doc, rendered.html) if doc is not None else None
     header = page.header() if page.source is not None else ""
     return Prerendered(rendered, header, problem)

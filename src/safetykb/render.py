@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from markdown_it.token import Token
 
 from .current import is_published
-from .links import href, page_dir, relative_url, resolve
+from .links import href, page_dir, relative_url, resolve, upcoming_uri
 from .loader import CRITICAL_MARK
 from .markdown import parser, slugify
 from .model import Document, KnowledgeBase, area_title
@@ -158,6 +158,59 @@ def _emergency_anchor(doc: Document) -> str | None:
 #: The tag page of a value of a facet (``"hazard"``, ``"Moving ram"``): its
 #: page URI and the tag as shown, or None (see :class:`safetykb.tags.TagIndex`).
 TagPage = Callable[[str, str], "tuple[str, str] | None"]
+
+
+NOTICES = {
+    "en": {
+        "upcoming": "Not yet in force: revision {rev} takes effect on {date}. Until then "
+                    "revision {old} is in force: {link}.",
+        "upcoming_link": "go to the revision in force",
+        "upcoming_alone": "Not yet in force: this document takes effect on {date}; do not "
+                          "use it before then.",
+        "next": "Revision {rev} of this document is approved and takes effect on {date}: "
+                "{link}. Until then this revision ({old}) is in force.",
+        "next_link": "read revision {rev}",
+    },
+    "zh": {
+        "upcoming": "尚未生效：第 {rev} 版自 {date} 起生效。"
+                    "在此之前执行现行的第 {old} 版：{link}。",
+        "upcoming_link": "查看现行版本",
+        "upcoming_alone": "尚未生效：本文件自 {date} 起生效，在此之前不得执行。",
+        "next": "本文件第 {rev} 版已批准，自 {date} 起生效：{link}。"
+                "在此之前执行本版（第 {old} 版）。",
+        "next_link": "查看第 {rev} 版",
+    },
+}
+
+
+def effective_notice(doc: Document, lang: str, page_uri: str) -> str:
+    """The banner of a revision approved to take effect later (linking to the
+    revision in force), or the notice on the revision in force that names
+    the date it is replaced (linking to the approved one); empty otherwise.
+    ``page_uri`` is the page's source path in the site (for the links)."""
+    words = NOTICES.get(lang, NOTICES["en"])
+    if doc.takes_effect and doc.in_force is not None:
+        link = (f'<a href="{_esc(relative_url(page_uri, page_dir(doc.relpath)))}">'
+                f'{_esc(words["upcoming_link"])}</a>')
+        text = words["upcoming"].format(rev=_esc(doc.meta.get("revision")),
+                                        date=_esc(doc.takes_effect), link=link,
+                                        old=_esc(doc.in_force.meta.get("revision")))
+        kind = "upcoming"
+    elif doc.takes_effect:
+        text = words["upcoming_alone"].format(date=_esc(doc.takes_effect))
+        kind = "upcoming"
+    elif doc.next_revision is not None and doc.next_revision.takes_effect:
+        coming = doc.next_revision
+        rev = _esc(coming.meta.get("revision"))
+        url = relative_url(page_uri, page_dir(upcoming_uri(doc.relpath)))
+        link = f'<a href="{_esc(url)}">{words["next_link"].format(rev=rev)}</a>'
+        text = words["next"].format(rev=rev, date=_esc(coming.takes_effect), link=link,
+                                    old=_esc(doc.meta.get("revision")))
+        kind = "next"
+    else:
+        return ""
+    return (f'<p class="skb-banner skb-banner-{kind}" role="note" data-pagefind-ignore>'
+            f"{text}</p>\n")
 
 
 def header_block(doc: Document, lang: str, resolve: Callable[[str], Document | None],

@@ -26,7 +26,7 @@ from .history import (
     recent_marker_html,
     what_changed_html,
 )
-from .links import page_dir, relative_url
+from .links import page_dir, relative_url, upcoming_uri
 from .linter import default_today
 from .listing import REGISTER_COLUMNS, document_table, page_link
 from .markdown import escape_text
@@ -35,6 +35,7 @@ from .pdf import sheet_href
 from .render import (
     RenderedPage,
     document_html,
+    effective_notice,
     header_block,
     render_markdown,
     rules_reference_markdown,
@@ -87,6 +88,9 @@ class SitePage:
     #: Parts of the theme's layout the page leaves out (``toc``: the table of
     #: contents beside a wide table).
     hide: tuple[str, ...] = ()
+    #: The checked document the page publishes (its structure is compared
+    #: with the rendered page); None for generated pages.
+    document: Document | None = None
 
     @property
     def search_keys(self) -> list[str]:
@@ -106,21 +110,27 @@ def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
                   drafts: bool = False,
                   used_by: dict[str, list[Document]] | None = None,
                   history: History | None = None, repo_url: str = "",
-                  sheets: bool = True, tags: TagIndex | None = None) -> SitePage:
+                  sheets: bool = True, tags: TagIndex | None = None,
+                  uri: str | None = None) -> SitePage:
     """The page of one document; rendered only when asked (a preview that
     rebuilds one changed page renders one page). ``sheets``: the site
     publishes the printed sheets (a live preview does not); ``tags``: its
-    header links to the tag pages."""
+    header links to the tag pages; ``uri``: where it is published when not
+    at its own path (an approved revision not yet in force)."""
+    uri = uri or doc.relpath
     current = is_listed(doc, drafts)
     # The id leads the title in the navigation and the browser tab.
     title = f"{doc.id} {doc.title}" if doc.id else doc.title
     if is_draft(doc):
         title += " (draft)" if (doc.lang or kb.config.lang) == "en" else "（草稿）"
+    elif doc.takes_effect:
+        title += " (not yet in force)" if (doc.lang or kb.config.lang) == "en" else "（尚未生效）"
     lang = doc.lang or kb.config.lang
 
     def header() -> str:
         users = [d for d in (used_by or {}).get(doc.id or "", []) if is_published(d, drafts)]
-        out = header_block(doc, lang, by_id.get, used_by=users,
+        out = effective_notice(doc, lang, uri)
+        out += header_block(doc, lang, by_id.get, used_by=users,
                            tag_page=tags.page if tags is not None else None,
                            area_name=tags.area_name if tags is not None else area_title)
         if history is not None:
@@ -134,9 +144,10 @@ def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
             out += f'<p class="skb-print"><a href="{link}" download>{label}</a></p>\n'
         return out + uncontrolled_notice(doc, kb, lang)
 
-    return SitePage(uri=doc.relpath, render=lambda: document_html(doc, kb), title=title,
+    return SitePage(uri=uri, render=lambda: document_html(doc, kb), title=title,
                     edit_path=doc.relpath, listed=current, searchable=current, doc_id=doc.id,
-                    source=doc.path, header=header, boost=DOCUMENT_BOOST, lang=lang)
+                    source=doc.path, header=header, boost=DOCUMENT_BOOST, lang=lang,
+                    document=doc)
 
 
 UNCONTROLLED = {
@@ -274,10 +285,14 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
     tags = TagIndex(kb.documents, lambda d: is_listed(d, drafts), area_names(kb))
     pages = [document_page(doc, kb, by_id, drafts, used_by, history, repo_url, sheets, tags)
              for doc in kb.documents if doc.fm_ok and is_published(doc, drafts)]
+    # Approved revisions not yet in force, beside the revision in force.
+    pages += [document_page(doc.next_revision, kb, by_id, drafts, used_by, history, repo_url,
+                            sheets, tags, uri=upcoming_uri(doc.relpath))
+              for doc in kb.documents if doc.next_revision is not None and doc.fm_ok]
     in_force = {d.relpath for d in kb.documents if is_current(d)}
     changes = what_changed_html(history, RECENT_LIMIT, kb.config.lang,
                                 link=lambda path: _link(WHAT_CHANGED_PAGE, path),
-                                only=in_force)
+                                only=in_force, today=default_today())
     pages.append(_html_page(kb, WHAT_CHANGED_PAGE, "What changed", lambda: changes))
     pages.append(_generated(kb, RULES_PAGE, "Rule reference", rules_reference_markdown()))
     register = REGISTER_WORDS.get(kb.config.lang, REGISTER_WORDS["en"])["title"]

@@ -56,8 +56,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from safetykb.config import CONFIG_NAME, ConfigError
+from safetykb.effective import apply_effective_dates
 from safetykb.links import attachments, page_dir
-from safetykb.linter import check_paths
+from safetykb.linter import check_paths, default_today
 from safetykb.model import KnowledgeBase
 from safetykb.pdf import FontError, git_commit, start_publishing
 from safetykb.permalinks import permalink_pages
@@ -143,6 +144,10 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
                               "nothing was built")
         log.info(f"{len(kb.documents)} documents checked in "
                  f"{time.perf_counter() - started:.2f} s")
+        # Revisions approved ahead of their effective date: the one in force
+        # is published in their place until then.
+        for note in apply_effective_dates(kb, default_today()):
+            log.info(note)
         self.kb = kb
         # One address of the site for sheets, permanent addresses, the feed,
         # the print notice and MkDocs' sitemap.xml and canonical links:

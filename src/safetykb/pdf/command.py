@@ -20,7 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..config import ConfigError
-from ..linter import check_paths
+from ..effective import apply_effective_dates
+from ..linter import check_paths, default_today
 from ..model import Problem
 from .fonts import FontError
 from .layout import PrintSettings, layout_sheet
@@ -50,6 +51,9 @@ def run(root: Path, ids: list[str], out_dir: Path, pack: str | None,
     for problem in problems:
         if problem.level == "error":
             errors.setdefault(problem.path, []).append(problem)
+    # A revision approved ahead of its effective date: the one in force prints.
+    for note in apply_effective_dates(kb, default_today()):
+        echo(f"safetykb: {note}")
     commit = git_commit(root)
     warning = site_url_warning(kb)
     if warning:

@@ -1,0 +1,185 @@
+"""A revision approved ahead of its effective date: until that day the revision
+in force is what the site, the register and the printed sheet give, read back
+from the built HTML and the PDF of a temporary git repository."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import TODAY, build_kb
+from test_history_site import _commit
+
+LATER = TODAY + dt.timedelta(days=10)
+CHECKLIST = "checklists/gen/cl-gen-001.md"
+PAGE = "checklists/gen/cl-gen-001/index.html"
+NEXT_PAGE = "checklists/gen/cl-gen-001.next/index.html"
+OLD_ITEM = "Walkways clear"
+NEW_ITEM = "Walkways and escape routes clear and marked"
+
+
+def _set(text: str, key: str, value: str) -> str:
+    return re.sub(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M)
+
+
+def _init(tmp_path: Path, git: bool = True) -> Path:
+    """An ``init`` knowledge base, every sample approved and in force since
+    2026-10-01 (committed then when ``git``)."""
+    kb = tmp_path / "kb"
+    subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(kb)], check=True,
+                   capture_output=True)
+    for path in kb.rglob("*.md"):
+        if "docs" not in path.parts and ".github" not in path.parts:
+            text = path.read_text("utf-8").replace("status: draft", "status: approved")
+            path.write_text(_set(text, "effective", "2026-10-01"), "utf-8")
+    if git:
+        subprocess.run(["git", "init", "-q", "-b", "main"], cwd=kb, check=True)
+        _commit(kb, "First approved revision", "2026-10-01T09:00:00+00:00")
+    return kb
+
+
+def _raise_revision(kb: Path, effective: dt.date) -> None:
+    doc = kb / CHECKLIST
+    text = _set(_set(doc.read_text("utf-8"), "revision", "2"), "effective",
+                effective.isoformat())
+    text = text.replace("---\n\n", 'change_note: "Escape routes added."\n---\n\n', 1)
+    doc.write_text(text.replace(f"- [ ] {OLD_ITEM}", f"- [ ] {NEW_ITEM}"), "utf-8")
+
+
+def _sheet_text(site: Path) -> str:
+    pages = PdfReader(site / "print/CL-GEN-001.pdf").pages
+    return " ".join(" ".join(page.extract_text().split()) for page in pages)
+
+
+@pytest.fixture(scope="module")
+def approved_ahead(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """Revision 2 of CL-GEN-001 committed on 2026-11-20, to take effect ten
+    days after the build's day; the knowledge base, its site, the build log."""
+    tmp_path = tmp_path_factory.mktemp("effective")
+    kb = _init(tmp_path)
+    _raise_revision(kb, LATER)
+    _commit(kb, "Revision 2, effective later", "2026-11-20T09:00:00+00:00")
+    result = build_kb(kb, tmp_path / "site", TODAY)
+    assert result.returncode == 0, result.stderr
+    return kb, tmp_path / "site", result.stdout + result.stderr
+
+
+def test_the_revision_in_force_is_published_until_the_date(
+        approved_ahead: tuple[Path, Path, str]) -> None:
+    kb, site, log = approved_ahead
+    page = (site / PAGE).read_text("utf-8")
+    assert OLD_ITEM in page and NEW_ITEM not in page
+    notice = re.search(r'<p class="skb-banner skb-banner-next"[^>]*>(.*?)</p>', page, re.S)
+    assert notice, "no notice of the coming revision on the page in force"
+    assert f"takes effect on {LATER}" in notice.group(1)
+    assert 'href="../cl-gen-001.next/"' in notice.group(1)
+    # The header block is the revision in force's.
+    assert re.search(r'skb-field-revision"><dt>Revision</dt><dd>1</dd>', page), page[:3000]
+    assert f"revision 2 takes effect on {LATER}" in log
+
+    upcoming = (site / NEXT_PAGE).read_text("utf-8")
+    assert NEW_ITEM in upcoming
+    banner = re.search(r'<p class="skb-banner skb-banner-upcoming"[^>]*>(.*?)</p>', upcoming,
+                       re.S)
+    assert banner and f"takes effect on {LATER}" in banner.group(1)
+    assert 'href="../cl-gen-001/"' in banner.group(1)
+    # It comes first, above the title line.
+    assert upcoming.index("skb-banner-upcoming") < upcoming.index('class="skb-titleline"')
+    assert re.search(r"<title>CL-GEN-001 [^<]*\(not yet in force\)", upcoming)
+    assert "print/CL-GEN-001.pdf" not in upcoming
+
+
+def test_register_search_and_sheet_give_the_revision_in_force(
+        approved_ahead: tuple[Path, Path, str]) -> None:
+    kb, site, _log = approved_ahead
+    register = subprocess.run([sys.executable, "-m", "safetykb.cli", "register", "--format",
+                               "json", "--root", str(kb)], capture_output=True, text=True,
+                              check=True, env={"SAFETYKB_TODAY": TODAY.isoformat(),
+                                               "PATH": "/usr/bin:/bin"})
+    rows = {row["id"]: row for row in json.loads(register.stdout)}
+    assert str(rows["CL-GEN-001"]["revision"]) == "1"
+    assert rows["CL-GEN-001"]["effective"] == "2026-10-01"
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    assert "cl-gen-001.next" not in sitemap
+    indexed = (site / "pagefind").is_dir()
+    assert indexed
+    text = _sheet_text(site)
+    assert OLD_ITEM in text and "escape routes" not in text
+    changed = (site / "what-changed/index.html").read_text("utf-8")
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", changed, re.S) if "CL-GEN-001" in r)
+    assert "Escape routes added." in row and f"Takes effect on {LATER}." in row
+    # The permanent address leads to the revision in force.
+    permalink = (site / "id/CL-GEN-001/index.html").read_text("utf-8")
+    assert 'href="../../checklists/gen/cl-gen-001/"' in permalink
+
+
+def test_on_the_date_the_approved_revision_is_in_force(tmp_path: Path) -> None:
+    kb = _init(tmp_path)
+    _raise_revision(kb, LATER)
+    _commit(kb, "Revision 2, effective later", "2026-11-20T09:00:00+00:00")
+    result = build_kb(kb, tmp_path / "site", LATER)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / PAGE).read_text("utf-8")
+    assert NEW_ITEM in page and "skb-banner-next" not in page
+    assert not (tmp_path / "site" / NEXT_PAGE).exists()
+    assert "escape routes" in _sheet_text(tmp_path / "site")
+
+
+def test_an_uncommitted_revision_approved_ahead_is_not_in_force(tmp_path: Path) -> None:
+    """Before it is committed (a preview, a build of a working tree) git has
+    revision 1; the page publishes that one."""
+    kb = _init(tmp_path)
+    _raise_revision(kb, LATER)
+    result = build_kb(kb, tmp_path / "site", TODAY)
+    assert result.returncode == 0, result.stderr
+    assert OLD_ITEM in (tmp_path / "site" / PAGE).read_text("utf-8")
+
+
+@pytest.mark.parametrize("git", [True, False], ids=["first-revision", "no-git"])
+def test_with_no_revision_in_force_the_document_is_not_listed(tmp_path: Path,
+                                                              git: bool) -> None:
+    """A first revision approved ahead (or any, outside git): published with
+    the banner, but not in the register, the navigation or print."""
+    kb = _init(tmp_path, git=git)
+    doc = kb / CHECKLIST
+    doc.write_text(_set(doc.read_text("utf-8"), "effective", LATER.isoformat()), "utf-8")
+    result = build_kb(kb, tmp_path / "site", TODAY)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / PAGE).read_text("utf-8")
+    banner = re.search(r'<p class="skb-banner skb-banner-upcoming"[^>]*>(.*?)</p>', page, re.S)
+    assert banner and f"takes effect on {LATER}; do not use it before then" in banner.group(1)
+    assert not (tmp_path / "site/print/CL-GEN-001.pdf").exists()
+    register = (tmp_path / "site/reference/register/index.html").read_text("utf-8")
+    assert "CL-GEN-001" not in register and "PROC-GEN-001" in register
+    home = (tmp_path / "site/index.html").read_text("utf-8")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', home, re.S)
+    assert nav and "cl-gen-001/" not in nav.group(0)
+    permalink = (tmp_path / "site/id/CL-GEN-001/index.html").read_text("utf-8")
+    assert f"takes effect only on {LATER}" in permalink
+    log = result.stdout + result.stderr
+    assert f"revision 1 takes effect on {LATER}" in log
+    assert ("not in a git repository" if not git else "no earlier approved revision") in log
+
+
+def test_a_shallow_clone_cannot_tell_the_revision_in_force(tmp_path: Path) -> None:
+    """In a shallow clone git has no earlier revision: the approved one is not
+    published as in force; the build says why."""
+    kb = _init(tmp_path)
+    _raise_revision(kb, LATER)
+    _commit(kb, "Revision 2, effective later", "2026-11-20T09:00:00+00:00")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{kb}", str(clone)],
+                   check=True)
+    result = build_kb(clone, tmp_path / "site", TODAY)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / PAGE).read_text("utf-8")
+    assert NEW_ITEM in page and "do not use it before then" in page
+    assert not (tmp_path / "site/print/CL-GEN-001.pdf").exists()
+    assert "shallow clone" in result.stdout + result.stderr
