@@ -429,7 +429,7 @@ def test_register_csv_escapes_formulas(kb: Path) -> None:
     set_field(doc, "owner", '"+1+cmd|\' /C calc\'!A0"')
     set_field(doc, "approved_by", '"@SUM(1+1)"')
     set_field(kb / "checklists/gen/cl-gen-001.md", "title", '"-2+3"')
-    other = kb / "procedures/actions/act-gen-001.md"
+    other = kb / "procedures/gen/act-gen-001.md"
     set_field(other, "owner", '"\\tTabbed"')
     set_field(other, "approved_by", '"\\rReturned"')
     # Bytes: text mode would turn the carriage return into a newline.

@@ -140,6 +140,17 @@ def test_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     assert not list(kb.glob(".site.building-*")), "staging folder left behind"
 
 
+def test_new_keeps_the_folder_a_knowledge_base_already_uses(tmp_path: Path) -> None:
+    """A knowledge base that keeps its actions in procedures/actions/ (as
+    ``init`` laid out before 0.3) gets its next action of that area there."""
+    kb = tmp_path / "kb"
+    run("init", kb)
+    (kb / "procedures/actions").mkdir()
+    (kb / "procedures/gen/act-gen-001.md").rename(kb / "procedures/actions/act-gen-001.md")
+    result = run("new", "action", "Clean the hopper", "--area", "GEN", "--root", kb)
+    assert result.stdout.split() == ["ACT-GEN-002", "procedures/actions/act-gen-002.md"]
+
+
 def test_new_takes_the_next_free_id_and_checks(tmp_path: Path) -> None:
     kb = tmp_path / "kb"
     run("init", kb)
@@ -147,7 +158,8 @@ def test_new_takes_the_next_free_id_and_checks(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert first.stdout.split()[0] == "PROC-GEN-002"
     second = run("new", "action", "Gas test: before entry", "--area", "CS", "--root", kb)
-    assert second.stdout.split() == ["ACT-CS-001", "procedures/actions/act-cs-001.md"]
+    # Beside the procedures of its area: area CS, and the CS print pack.
+    assert second.stdout.split() == ["ACT-CS-001", "procedures/cs/act-cs-001.md"]
     third = run("new", "checklist", "巡检", "--area", "CS", "--lang", "zh", "--root", kb)
     assert third.stdout.split()[0] == "CL-CS-001"
     result = run("check", "--root", kb)

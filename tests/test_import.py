@@ -192,7 +192,7 @@ def test_utf16_word_text_and_a_plain_list(kb: Path, tmp_path: Path) -> None:
                      "utf-8")
     result = run("import", str(steps), "--type", "action", "--area", "GEN", "--root", str(kb))
     assert "Traceback" not in result.stderr
-    action = (kb / "procedures/actions/act-gen-002.md").read_text("utf-8")
+    action = (kb / "procedures/gen/act-gen-002.md").read_text("utf-8")
     assert "## Steps\n\n1. Put stands under the sills\n2. Lower onto the stands\n" in action
 
 

@@ -164,16 +164,18 @@ def area_folder(kb: KnowledgeBase, doc_type: str, area: str) -> str:
     """The folder, relative to the root, for a new document of ``doc_type`` in
     ``area``: where the knowledge base already keeps that type's documents of
     the area (a knowledge base made by an earlier ``init`` has its GEN
-    samples in ``procedures/general/``), else ``procedures/<area>``,
-    ``procedures/actions`` or ``checklists/<area>``, as ``init`` lays out."""
+    samples in ``procedures/general/``, its actions in ``procedures/actions/``),
+    else ``procedures/<area>`` (procedures and their actions, so that the
+    area and its print pack are the action's) or ``checklists/<area>``, as
+    ``init`` lays out."""
     prefix = f"{PREFIXES[doc_type]}-{area}-"
     folders = sorted(posixpath.dirname(d.relpath) for d in kb.documents
                      if d.id and d.id.startswith(prefix) and d.type == doc_type
                      and posixpath.dirname(d.relpath))
     if folders:
         return max(folders, key=folders.count)
-    return {"procedure": f"procedures/{area.lower()}", "action": "procedures/actions",
-            "checklist": f"checklists/{area.lower()}"}[doc_type]
+    folder = "checklists" if doc_type == "checklist" else "procedures"
+    return f"{folder}/{area.lower()}"
 
 
 def new_document(root: Path, config: Config, doc_type: str, title: str,

@@ -108,7 +108,7 @@ def generate(root: Path, count: int, seed: int = 1, today: dt.date | None = None
     today = today or dt.date.today()
     rng = random.Random(seed)
     init_kb(root, today)
-    for sample in ("procedures/gen", "procedures/actions", "checklists/gen"):
+    for sample in ("procedures/gen", "checklists/gen"):
         for path in (root / sample).glob("*.md"):
             path.unlink()
     written: list[Path] = []
