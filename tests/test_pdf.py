@@ -413,6 +413,28 @@ def test_job_card_reads_key_points_and_hazards_on_indented_lines() -> None:
          "return the button to off after the test.", "a wrong isolator switched off."]]
 
 
+def test_job_card_keeps_nested_bullets_of_a_step_on_lines_of_their_own(
+        tmp_path: Path) -> None:
+    """Bullets under a step that are neither key point nor hazard stand each
+    on its own line under the step text, after a bullet, as on the page
+    (they were run into one line with the step)."""
+    shutil.copytree(NEW_USER, tmp_path / "kb")
+    path = tmp_path / "kb/procedures/actions/act-gen-001.md"
+    path.write_text(path.read_text("utf-8").replace(
+        "3. Press the start button to test that the machine does not start.\n",
+        "3. Press the start button to test that the machine does not start.\n"
+        "    - Watch the spindle.\n    - Listen for the motor.\n"), "utf-8")
+    kb = load(tmp_path / "kb")
+    sheet = layout_sheet(kb.by_id()["ACT-GEN-001"], kb.config, root=kb.root)
+    last = [b for page in sheet.pages for b in page.blocks if b.kind == "step"][-1]
+    column = sorted({round(t.x) for t in last.texts})[1]
+    lines = [t.text for t in sorted(last.texts, key=lambda t: -t.y) if round(t.x) == column]
+    assert lines[-2:] == ["\u2022 Watch the spindle.", "\u2022 Listen for the motor."], lines
+    key_column = sorted({round(t.x) for t in last.texts})[2]
+    assert " ".join(t.text for t in sorted(last.texts, key=lambda t: -t.y)
+                    if round(t.x) == key_column) == "return the button to off after the test."
+
+
 def test_pack_file_names_keep_chinese_and_never_collide() -> None:
     from safetykb.pdf.packs import pack_filename
 

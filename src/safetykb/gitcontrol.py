@@ -29,16 +29,20 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .config import Config
 from .loader import decode, parse_front_matter
 from .model import Document, KnowledgeBase, Problem
-from .rules.base import Context, Rule
 
-# The rule modules import this one; the registry and the linter (which import
-# the rules) are imported where used.
+if TYPE_CHECKING:
+    from .rules.base import Context, Rule
+
+# The rule modules import this one; the rules (and the registry and the
+# linter, which import them) are imported where used, so that either can be
+# imported first.
 
 #: Statuses of documents that are under control: deleting one loses the record.
 CONTROLLED = ("approved", "superseded", "withdrawn")
@@ -531,13 +535,6 @@ def load_before(kb: KnowledgeBase, ref: str, dirs: list[str] | None = None,
     return out
 
 
-@dataclass
-class HistoryContext(Context):
-    """The context of a history rule: the usual one plus the :class:`Change`."""
-
-    change: Change | None = None
-
-
 def history_rules() -> list[Rule]:
     """The registered rules that compare with a git revision (scope ``history``)."""
     from .rules import REGISTRY
@@ -554,6 +551,7 @@ def check_against(kb: KnowledgeBase, ref: str, today: dt.date | None = None,
     Raises :class:`GitError` when the revision cannot be read.
     """
     from .linter import _apply, _prepared
+    from .rules.base import HistoryContext
 
     today = today or dt.date.today()
     commit, note = base_commit(kb.root, ref)
@@ -627,7 +625,7 @@ def lifecycle_only(before: Document, after: Document) -> bool:
     return "status" not in changed or after.status in ("superseded", "withdrawn")
 
 
-__all__ = ["CONTROLLED", "Change", "GitError", "HistoryContext", "base_commit", "check_against",
+__all__ = ["CONTROLLED", "Change", "GitError", "base_commit", "check_against",
            "content_dirs_at",
            "code_quality_report", "compare",
            "fetch_hint", "history_rules", "int_value", "lifecycle_only", "load_before",

@@ -159,22 +159,28 @@ def steps(doc: Document, section_title: str | None) -> list[Step]:
             # indented lines of its own ("1. Stop.\n   Key point: ..."); nested
             # bullets and paragraphs may too. A line that is neither
             # continues what the line before it started.
-            for text in (entry.text, *(child for child, _ in entry.children)):
-                _read_labels(step, text.split("\n"))
+            _read_labels(step, entry.text.split("\n"))
+            for child, _ in entry.children:
+                _read_labels(step, child.split("\n"), nested=True)
             out.append(step)
     return out
 
 
-def _read_labels(step: Step, lines: list[str]) -> None:
+def _read_labels(step: Step, lines: list[str], nested: bool = False) -> None:
     """Add ``lines`` to ``step``: ``Key point:`` and ``Hazard:`` lines (and the
-    lines that continue them) to those columns, the rest to the step text."""
+    lines that continue them) to those columns, the rest to the step text.
+    A ``nested`` bullet that is neither goes on a line of its own under the
+    step text, after a bullet, as the page shows it."""
     target = "text"
-    for raw in lines:
+    for number, raw in enumerate(lines):
         text = plain(raw)
         if _KEY_POINT.match(text):
             target, text = "key_point", _KEY_POINT.sub("", text)
         elif _HAZARD.match(text):
             target, text = "hazard", _HAZARD.sub("", text)
+        elif nested and number == 0 and text:
+            step.text = f"{step.text}\n\u2022 {text}" if step.text else f"\u2022 {text}"
+            continue
         setattr(step, target, _join(getattr(step, target), text))
 
 

@@ -560,7 +560,9 @@ class _Layout:
         heights = [size * LINE_SPACING]
         for (x, w), text in zip(cols[1:], (step.text, step.key_point, step.hazard),
                                 strict=True):
-            heights.append(d.lines(self.wrap(text, w - 8, size), x + 4, pad, size, role="step"))
+            # The step's nested bullets each on a line of their own.
+            wrapped = [line for part in text.split("\n") for line in self.wrap(part, w - 8, size)]
+            heights.append(d.lines(wrapped, x + 4, pad, size, role="step"))
         d.h = max(heights) + 2 * pad
         d.rules.append(Rule(self.x, -d.h, self.x + self.w, -d.h, 0.6))
         for x, _ in cols:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import (
     act001_optional_wording,
+    act002_step_without_key_point,
     cl001_no_pause_points,
     cl002_empty_pause_point,
     cl003_too_many_items,
@@ -78,7 +79,7 @@ _MODULES = [
     ht001_unsafe_html, lk001_unsafe_url, lk002_link_outside, lk003_broken_link,
     md001_list_indent, md002_unclosed_fence, md003_nesting_too_deep,
     cl001_no_pause_points, cl002_empty_pause_point, cl003_too_many_items, cl004_mixed_item_form,
-    act001_optional_wording,
+    act001_optional_wording, act002_step_without_key_point,
     pr001_sheet_overflow,
     # Scope "history": only with `check --against REF` (safetykb.gitcontrol).
     gc001_revision_not_raised, gc002_change_note_not_rewritten, gc003_effective_not_later,

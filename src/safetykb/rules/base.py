@@ -18,10 +18,13 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..model import Document, KnowledgeBase
+
+if TYPE_CHECKING:
+    from ..gitcontrol import Change
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,14 @@ class Context:
 
     def lang(self, doc: Document) -> str:
         return doc.lang or self.config.lang
+
+
+@dataclass
+class HistoryContext(Context):
+    """The context of a history rule (``check --against REF``): the usual one
+    plus the :class:`~safetykb.gitcontrol.Change` since REF."""
+
+    change: Change | None = None
 
 
 @dataclass(frozen=True)

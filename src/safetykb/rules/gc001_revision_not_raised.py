@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..gitcontrol import HistoryContext, changed_since, int_value, lifecycle_only
+from ..gitcontrol import changed_since, int_value, lifecycle_only
 from ..model import Document
-from .base import Finding
+from .base import Finding, HistoryContext
 
 ID = "GC001"
 NAME = "revision-not-raised"

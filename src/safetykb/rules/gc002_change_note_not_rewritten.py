@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..gitcontrol import HistoryContext, changed_since, int_value
+from ..gitcontrol import changed_since, int_value
 from ..model import Document
-from .base import Finding
+from .base import Finding, HistoryContext
 
 ID = "GC002"
 NAME = "change-note-not-rewritten"

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..gitcontrol import HistoryContext, changed_since, int_value
+from ..gitcontrol import changed_since, int_value
 from ..model import Document
 from ..schema import parse_date
-from .base import Finding
+from .base import Finding, HistoryContext
 
 ID = "GC003"
 NAME = "effective-not-later"

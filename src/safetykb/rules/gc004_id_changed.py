@@ -23,9 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..gitcontrol import HistoryContext
 from ..model import Document
-from .base import Finding
+from .base import Finding, HistoryContext
 
 ID = "GC004"
 NAME = "id-changed"

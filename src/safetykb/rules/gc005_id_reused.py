@@ -26,9 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..gitcontrol import HistoryContext
 from ..model import Document
-from .base import Finding
+from .base import Finding, HistoryContext
 
 ID = "GC005"
 NAME = "id-reused"

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..gitcontrol import CONTROLLED, HistoryContext
+from ..gitcontrol import CONTROLLED
 from ..model import Document
-from .base import Finding
+from .base import Finding, HistoryContext
 
 ID = "GC006"
 NAME = "controlled-deleted"

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..gitcontrol import HistoryContext
 from ..model import Document
 from ..schema import parse_date
-from .base import Finding
+from .base import Finding, HistoryContext
 
 ID = "GC007"
 NAME = "successor-not-approved"
