@@ -144,14 +144,17 @@ def test_waiver_silences_a_history_rule(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("ref", "says"), [
-    ("no-such-branch", "git fetch --depth=1 origin +no-such-branch:"),
-    ("origin/main", "git fetch --depth=1 origin +main:refs/remotes/origin/main"),
+    ("no-such-branch", "use one of the branches here: main"),
+    ("mian", "did you mean --against main?"),
+    ("origin/main", "use one of the branches here: main"),
     ("0" * 40, "git fetch --depth=1 origin " + "0" * 40),
     ("main:procedures", "no such commit"),
     ("main..HEAD", "expected one branch, tag or commit"),
     ("main HEAD", "expected one branch, tag or commit")])
 def test_unusable_ref_is_exit_2_saying_why(tmp_path: Path, ref: str, says: str) -> None:
-    """A missing ref says how to fetch it; a range, a tree or two refs are not one commit."""
+    """In a full clone without a remote a missing branch names the branches
+    there are (no fetch advice: there is nothing to fetch from); a range, a
+    tree or two refs are not one commit."""
     repo = tmp_path / "kb"
     init_repo(repo)
     replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
@@ -160,6 +163,44 @@ def test_unusable_ref_is_exit_2_saying_why(tmp_path: Path, ref: str, says: str) 
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert says in result.stderr, result.stderr
+    if ref in ("no-such-branch", "origin/main"):
+        assert "fetch" not in result.stderr
+
+
+@pytest.mark.parametrize(("ref", "says"), [
+    ("no-such-branch", "git fetch --depth=1 origin +no-such-branch:"),
+    ("upstream/main", "git fetch --depth=1 upstream +main:refs/remotes/upstream/main")])
+def test_missing_ref_in_a_shallow_clone_says_how_to_fetch_it(tmp_path: Path, ref: str,
+                                                             says: str) -> None:
+    repo = tmp_path / "kb"
+    init_repo(repo)
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    commit_all(repo, "base")
+    commit_all(repo, "second")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    git(clone, "checkout", "-q", "-b", "change")
+    result = safetykb("check", "--against", ref, cwd=clone)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert says in result.stderr, result.stderr
+
+
+def test_main_in_a_master_repository_names_the_branches(tmp_path: Path) -> None:
+    """`git init` gives `master`: --against main names it (and, with a
+    remote, says how to fetch main from it)."""
+    repo = tmp_path / "kb"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "master")
+    replace_tree(repo, AGAINST / "GC001-body-changed" / "before")
+    commit_all(repo, "base")
+    result = safetykb("check", "--against", "main", cwd=repo)
+    assert result.returncode == 2
+    assert "use one of the branches here: master" in result.stderr, result.stderr
+    assert "fetch" not in result.stderr
+    git(repo, "remote", "add", "origin", "https://git.example.com/kb.git")
+    result = safetykb("check", "--against", "main", cwd=repo)
+    assert "use one of the branches here: master; or in a shallow CI clone fetch the base " \
+           "first: git fetch --depth=1 origin +main:refs/remotes/origin/main" in result.stderr
 
 
 def test_not_a_repository_is_exit_2(tmp_path: Path) -> None:

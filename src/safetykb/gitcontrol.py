@@ -79,6 +79,27 @@ def fetch_hint(ref: str) -> str:
             f"+{branch}:refs/remotes/{remote}/{branch} (then use --against {remote}/{branch})")
 
 
+def _missing_ref_hint(root: Path, ref: str) -> str:
+    """What to do about a ``ref`` that is not here: in a shallow clone (CI)
+    fetch it; in a full one it is probably misspelt (``main`` in a
+    repository whose branch is ``master``): name the branches there are, and
+    how to fetch it when there is a remote."""
+    shallow = _git_run(root, ["rev-parse", "--is-shallow-repository"]).stdout.strip() == b"true"
+    if shallow or _SHA.fullmatch(ref):
+        return fetch_hint(ref)
+    listed = _git_run(root, ["for-each-ref", "--count=12", "--sort=-committerdate",
+                             "--format=%(refname:short)", "refs/heads", "refs/remotes"])
+    names = [n for n in listed.stdout.decode("utf-8", "replace").split() if not n.endswith("/HEAD")]
+    if not names:
+        return "this repository has no branch yet: commit first"
+    close = difflib.get_close_matches(ref, names, n=1, cutoff=0.6)
+    hint = f"use one of the branches here: {', '.join(names)}"
+    if close:
+        hint = f"did you mean --against {close[0]}? The branches here: {', '.join(names)}"
+    remotes = _git_run(root, ["remote"]).stdout.split()
+    return hint + (f"; or {fetch_hint(ref)}" if remotes else "")
+
+
 def _git_run(root: Path, args: list[str],
              stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
@@ -123,7 +144,8 @@ def base_commit(root: Path, ref: str) -> tuple[str, str | None]:
                            "documents with a git revision")
         if "dubious ownership" in text:
             raise GitError(f"--against {ref!r}: git refuses this repository ({text})")
-        raise GitError(f"--against {ref!r}: no such commit in this clone; {fetch_hint(ref)}")
+        raise GitError(f"--against {ref!r}: no such commit in this clone; "
+                       f"{_missing_ref_hint(root, ref)}")
     commit = found.stdout.decode("ascii").strip()
     met = _git_run(root, ["merge-base", commit, "HEAD"])
     if met.returncode == 0:
