@@ -91,6 +91,12 @@ def test_outside_git_the_site_builds_with_a_note(tmp_path: Path) -> None:
     assert "skb-history-note" in page
     # Said to readers in their words, not the build's advice about git.
     assert "No revision history on this copy of the site" in page
+    # The guides the README and the home page point to come with `init`.
+    guide = (tmp_path / "site/propose-a-change/index.html").read_text("utf-8")
+    assert "How to propose a change" in guide and 'src="../change-workflow.svg"' in guide
+    assert (tmp_path / "site/change-workflow.svg").is_file()
+    home = (tmp_path / "site/index.html").read_text("utf-8")
+    assert 'href="how-to-use/"' in home and 'href="propose-a-change/"' in home
     assert "fetch-depth" not in page and "not in a git" not in page
     assert doc.is_file()
     # No site_url anywhere (init writes it commented out): the feed and the
