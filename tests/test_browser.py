@@ -270,17 +270,23 @@ def test_register_sorts_by_effective_date_with_the_keyboard(page: Page, base_url
     assert ids.all_inner_texts() == sorted(before)
 
 
-def test_register_on_a_phone_shows_id_title_status_and_review_date(
+def test_register_on_a_phone_shows_id_revision_title_status_and_dates(
         phone: tuple[Page, list[str]], base_url: str) -> None:
     tab, _ = phone
     tab.goto(base_url + "reference/register/")
     fit = tab.evaluate(_FIT)
     assert fit["page"] <= PHONE["width"] and fit["cells"] <= fit["article"] + 0.5, fit
     first = tab.locator("article table tbody tr").first
-    for column in ("id", "title", "status", "effective", "review_due"):
+    for column in ("id", "revision", "title", "status", "effective", "review_due"):
         expect(first.locator(f"td.skb-col-{column}")).to_be_visible()
-    for column in ("type", "revision", "owner"):
+    for column in ("type", "owner"):
         expect(first.locator(f"td.skb-col-{column}")).to_be_hidden()
+    # The revision (what a printed copy is checked against) on the id's line.
+    boxes = {c: first.locator(f"td.skb-col-{c}").bounding_box() for c in ("id", "revision",
+                                                                          "status")}
+    assert all(boxes.values()), boxes
+    assert abs(boxes["revision"]["y"] - boxes["id"]["y"]) < 4, boxes
+    assert boxes["id"]["x"] < boxes["revision"]["x"] < boxes["status"]["x"], boxes
     # Cards, not a screen per document: several on the first screen.
     tops = tab.eval_on_selector_all("article table tbody tr",
                                     "rows => rows.map(r => r.getBoundingClientRect().bottom)")
