@@ -341,6 +341,11 @@ def test_cli_workstation_packs(kb_root: Path, tmp_path: Path) -> None:
     # A Chinese workstation keeps its name in the file name.
     team = [p for p in packs if "冲压二线班组看板" in p.name]
     assert len(team) == 1 and team[0].name.startswith("pack-workstation-"), packs
+    if find_cjk_font("") is not None:
+        # Its sheets are Chinese: so is its cover, in an English knowledge base.
+        cover = PdfReader(team[0]).pages[0].extract_text()
+        assert "打印包" in cover and "PRINT PACK" not in cover, cover
+        assert "PRINT PACK" in reader.pages[0].extract_text()
     result = run_cli("--root", str(kb_root), "-o", str(out), "--pack", "area")
     assert result.returncode == 0, result.stderr
     assert any("pack-area-press" in p.name for p in out.iterdir())

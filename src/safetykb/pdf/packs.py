@@ -96,7 +96,10 @@ def _cover(canvas: object, pack: Pack, sheets: list[Sheet], kb: KnowledgeBase,
     from reportlab.pdfgen.canvas import Canvas
 
     assert isinstance(canvas, Canvas)
-    lang = kb.config.lang
+    # The cover speaks the sheets' language when they share one (a Chinese
+    # workstation's pack in an English knowledge base), else the site's.
+    langs = {s.lang for s in sheets}
+    lang = langs.pop() if len(langs) == 1 else kb.config.lang
     L = labels(lang)
     texts = [pack.key, *(s.title for s in sheets), *L.values()]
     fonts = fonts_for(texts, lang, settings.cjk_font, kb.root, pack.key)
