@@ -418,6 +418,19 @@ def test_job_card_reads_key_points_and_hazards_on_indented_lines() -> None:
          "return the button to off after the test.", "a wrong isolator switched off."]]
 
 
+def test_a_checklist_without_workstation_prints_no_workstation_line(tmp_path: Path) -> None:
+    """``workstation`` is optional: a sheet without one leaves the line out
+    (it printed "Workstation: -")."""
+    shutil.copytree(NEW_USER, tmp_path / "kb")
+    _, without = text_of(sheet_pdf(load(tmp_path / "kb"), "CL-GEN-001"))
+    assert "Workstation" not in without and "Owner" in without
+    path = tmp_path / "kb/checklists/gen/cl-gen-001.md"
+    path.write_text(path.read_text("utf-8").replace("---\n\n", "workstation: Press 4\n---\n\n", 1),
+                    "utf-8")
+    _, posted = text_of(sheet_pdf(load(tmp_path / "kb"), "CL-GEN-001"))
+    assert "Workstation" in posted and "Press 4" in posted
+
+
 def test_job_card_keeps_nested_bullets_of_a_step_on_lines_of_their_own(
         tmp_path: Path) -> None:
     """Bullets under a step that are neither key point nor hazard stand each

@@ -342,8 +342,11 @@ class _Layout:
                 (L["status"], status_text(str(meta.get("status", "")), self.lang))]
         if doc.type == "checklist":
             mode = str(meta.get("mode", ""))
-            right = [(L["mode"], L.get(f"mode_{mode}", mode or "-")),
-                     (L["workstation"], value("workstation")), (L["owner"], value("owner"))]
+            right = [(L["mode"], L.get(f"mode_{mode}", mode or "-"))]
+            # (Optional: a sheet not posted at one workstation leaves the line out.)
+            if meta.get("workstation") not in (None, "", []):
+                right.append((L["workstation"], value("workstation")))
+            right.append((L["owner"], value("owner")))
             if meta.get("procedure"):
                 right.append((L["procedure"], value("procedure")))
         else:
