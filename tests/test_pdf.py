@@ -410,12 +410,12 @@ def test_job_card_reads_key_points_and_hazards_on_indented_lines() -> None:
                                if round(t.x) == x) for x in columns])
     assert [c[1:] for c in cells] == [
         ["Stop the machine with the normal stop button.",
-         "wait until every moving part has come to rest.",
-         "parts running on after the stop."],
-        ["Fit your personal lock and tag.", "one lock per person working on the machine.",
-         "someone switching the isolator back on."],
+         "Wait until every moving part has come to rest.",
+         "Parts running on after the stop."],
+        ["Fit your personal lock and tag.", "One lock per person working on the machine.",
+         "Someone switching the isolator back on."],
         ["Press the start button to test that the machine does not start.",
-         "return the button to off after the test.", "a wrong isolator switched off."]]
+         "Return the button to off after the test.", "A wrong isolator switched off."]]
 
 
 def test_a_checklist_without_workstation_prints_no_workstation_line(tmp_path: Path) -> None:
@@ -450,7 +450,7 @@ def test_job_card_keeps_nested_bullets_of_a_step_on_lines_of_their_own(
     assert lines[-2:] == ["\u2022 Watch the spindle.", "\u2022 Listen for the motor."], lines
     key_column = sorted({round(t.x) for t in last.texts})[2]
     assert " ".join(t.text for t in sorted(last.texts, key=lambda t: -t.y)
-                    if round(t.x) == key_column) == "return the button to off after the test."
+                    if round(t.x) == key_column) == "Return the button to off after the test."
 
 
 def test_pack_file_names_keep_chinese_and_never_collide() -> None:

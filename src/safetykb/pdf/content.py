@@ -175,9 +175,9 @@ def _read_labels(step: Step, lines: list[str], nested: bool = False) -> None:
     for number, raw in enumerate(lines):
         text = plain(raw)
         if _KEY_POINT.match(text):
-            target, text = "key_point", _KEY_POINT.sub("", text)
+            target, text = "key_point", _sentence(_KEY_POINT.sub("", text))
         elif _HAZARD.match(text):
-            target, text = "hazard", _HAZARD.sub("", text)
+            target, text = "hazard", _sentence(_HAZARD.sub("", text))
         elif nested and number == 0 and text:
             step.text = f"{step.text}\n\u2022 {text}" if step.text else f"\u2022 {text}"
             continue
@@ -191,6 +191,14 @@ def bullets(doc: Document, *titles: str) -> list[str]:
         return []
     entries = [plain(e.text) for block in section.lists for e in block.items]
     return [e for e in entries if e] or [plain(t) for t, _ in section.paragraphs if plain(t)]
+
+
+def _sentence(text: str) -> str:
+    """A cell's text as a sentence: "wait until ..." after ``Key point:``
+    starts its cell as "Wait until ..." (a first word with capitals of its
+    own, "pH" or "iPad", is left as written)."""
+    word = text.split(" ", 1)[0]
+    return text[:1].upper() + text[1:] if word.isalpha() and word.islower() else text
 
 
 def _join(a: str, b: str) -> str:
