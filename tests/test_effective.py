@@ -183,3 +183,22 @@ def test_a_shallow_clone_cannot_tell_the_revision_in_force(tmp_path: Path) -> No
     assert NEW_ITEM in page and "do not use it before then" in page
     assert not (tmp_path / "site/print/CL-GEN-001.pdf").exists()
     assert "shallow clone" in result.stdout + result.stderr
+
+
+def test_the_revision_in_force_is_checked_too(tmp_path: Path) -> None:
+    """The revision read back from git is published, so it is checked, with
+    today's rules; what they find is said in the build's log (it cannot be
+    edited: it is history)."""
+    kb = _init(tmp_path, git=False)
+    doc = kb / CHECKLIST
+    doc.write_text(doc.read_text("utf-8").replace(f"- [ ] {OLD_ITEM}\n",
+                                                  f"- [ ] {OLD_ITEM}   \n"), "utf-8")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=kb, check=True)
+    _commit(kb, "First approved revision", "2026-10-01T09:00:00+00:00")
+    _raise_revision(kb, LATER)
+    _commit(kb, "Revision 2, effective later", "2026-11-20T09:00:00+00:00")
+    result = build_kb(kb, tmp_path / "site", TODAY)
+    assert result.returncode == 0, result.stderr
+    log = result.stdout + result.stderr
+    assert re.search(rf"{CHECKLIST}:\d+:\d+: warning TX002 \(revision 1, in force until "
+                     rf"{LATER}, from commit [0-9a-f]{{10}}\)", log), log

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from .gitcontrol import GitError, _batch, _git_run
 from .history import NOT_A_REPOSITORY, SHALLOW
+from .linter import lint_locally
 from .loader import decode, parse_body, parse_front_matter
 from .model import Document, KnowledgeBase
 from .schema import parse_date
@@ -87,13 +88,15 @@ def _read(root: Path, names: list[str]) -> list[bytes | None]:
         return [None] * len(names)
 
 
-def in_force_revision(kb: KnowledgeBase, doc: Document, today: dt.date) -> Document | None:
-    """The revision of ``doc`` in force on ``today``, as git recorded it: the
-    newest version approved with an ``effective`` date no later than
-    ``today`` and a lower revision; None when there is none."""
+def in_force_revision(kb: KnowledgeBase, doc: Document,
+                      today: dt.date) -> tuple[Document, str] | None:
+    """The revision of ``doc`` in force on ``today``, as git recorded it, and
+    its commit: the newest version approved with an ``effective`` date no
+    later than ``today`` and a lower revision; None when there is none."""
     versions = _versions(kb.root, doc.relpath)
     revision = doc.meta.get("revision")
-    for data in _read(kb.root, [f"{commit}:{path}" for commit, path in versions]):
+    blobs = _read(kb.root, [f"{commit}:{path}" for commit, path in versions])
+    for (commit, _path), data in zip(versions, blobs, strict=True):
         if data is None:
             continue
         old = Document(path=doc.path, relpath=doc.relpath, text="")
@@ -109,8 +112,7 @@ def in_force_revision(kb: KnowledgeBase, doc: Document, today: dt.date) -> Docum
         if (old.fm_ok and old.status == "approved" and old.id == doc.id and raised
                 and effective is not None and effective <= today):
             parse_body(old)
-            old.block_tokens = None
-            return old
+            return old, commit
     return None
 
 
@@ -130,20 +132,29 @@ def apply_effective_dates(kb: KnowledgeBase, today: dt.date) -> list[str]:
     replaced: dict[str, Document] = {}
     for doc, date in ahead:
         doc.takes_effect = date.isoformat()
-        old = None if missing else in_force_revision(kb, doc, today)
+        found = None if missing else in_force_revision(kb, doc, today)
         label = f"{doc.id} revision {doc.meta.get('revision')} takes effect on {date}"
-        if old is None:
+        if found is None:
             why = (missing.split(":", 1)[1].strip().rstrip(".") if missing else
                    "git has no earlier approved revision in force")
             notes.append(f"{doc.relpath}: {label}; {why}: until then its page is published "
                          "with a notice, out of the navigation, the search and print")
             continue
+        old, commit = found
         doc.in_force = old
         old.next_revision = doc
         replaced[doc.relpath] = old
         notes.append(f"{doc.relpath}: {label}; until then revision "
                      f"{old.meta.get('revision')} (effective {old.meta.get('effective')}) is "
                      "published in its place")
+        # Published, so checked: with today's rules, which may be newer than
+        # the revision. It cannot be edited (it is history): said, not refused.
+        lint_locally([old], kb, today)
+        old.block_tokens = None
+        where = (f"(revision {old.meta.get('revision')}, in force until {date}, from commit "
+                 f"{commit[:10]})")
+        notes += [f"{p.path}:{p.line}:{p.column}: {p.level} {p.rule} {where} {p.message}"
+                  for p in old.local_problems or ()]
     if replaced:
         # A new list: the knowledge base's lookups are kept per list.
         kb.documents = [replaced.get(d.relpath, d) if d.takes_effect else d
