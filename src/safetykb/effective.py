@@ -145,8 +145,8 @@ def apply_effective_dates(kb: KnowledgeBase, today: dt.date) -> list[str]:
         old.next_revision = doc
         replaced[doc.relpath] = old
         notes.append(f"{doc.relpath}: {label}; until then revision "
-                     f"{old.meta.get('revision')} (effective {old.meta.get('effective')}) is "
-                     "published in its place")
+                     f"{old.meta.get('revision')} (effective {old.meta.get('effective')}) stays "
+                     "in force, and is what is published and printed")
         # Published, so checked: with today's rules, which may be newer than
         # the revision. It cannot be edited (it is history): said, not refused.
         lint_locally([old], kb, today)
