@@ -106,6 +106,9 @@ def test_register_search_and_sheet_give_the_revision_in_force(
     rows = {row["id"]: row for row in json.loads(register.stdout)}
     assert str(rows["CL-GEN-001"]["revision"]) == "1"
     assert rows["CL-GEN-001"]["effective"] == "2026-10-01"
+    assert rows["CL-GEN-001"]["next_revision"] == "2"
+    assert rows["CL-GEN-001"]["next_effective"] == LATER.isoformat()
+    assert rows["PROC-GEN-001"]["next_revision"] == rows["PROC-GEN-001"]["next_effective"] == ""
     sitemap = (site / "sitemap.xml").read_text("utf-8")
     assert "cl-gen-001.next" not in sitemap
     indexed = (site / "pagefind").is_dir()

@@ -10,11 +10,14 @@ from .current import is_current
 from .model import KnowledgeBase
 
 COLUMNS = ("id", "title", "type", "revision", "status", "owner", "approved_by",
-           "effective", "review_due", "superseded_by", "path", "last_changed")
+           "effective", "review_due", "superseded_by", "path", "last_changed",
+           "next_revision", "next_effective")
 
 
 def register_rows(kb: KnowledgeBase, everything: bool = False) -> list[dict[str, str]]:
-    """Rows sorted by id; only current documents unless ``everything``."""
+    """Rows sorted by id; only current documents unless ``everything``.
+    ``next_revision`` and ``next_effective`` name a revision approved to take
+    effect later (empty when there is none)."""
     from .history import kb_history  # imports this module
 
     # Date of the last commit that touched the file ("" outside git).
@@ -26,6 +29,11 @@ def register_rows(kb: KnowledgeBase, everything: bool = False) -> list[dict[str,
         row = {c: "" if doc.meta.get(c) is None else str(doc.meta.get(c)) for c in COLUMNS}
         row["path"] = doc.relpath
         row["last_changed"] = changed.get(doc.relpath, "")
+        # A revision approved to take effect later (safetykb.effective): the
+        # row is the revision in force, these name the one that replaces it.
+        coming = doc.next_revision or (doc if doc.takes_effect else None)
+        row["next_revision"] = str(coming.meta.get("revision", "")) if coming else ""
+        row["next_effective"] = coming.takes_effect or "" if coming else ""
         rows.append(row)
     return sorted(rows, key=lambda r: r["id"])
 
