@@ -13,6 +13,7 @@ from . import (
     cl002_empty_pause_point,
     cl003_too_many_items,
     cl004_mixed_item_form,
+    cl005_critical_mark_not_recognised,
     dc001_review_order,
     dc002_review_overdue,
     dc003_self_approval,
@@ -79,6 +80,7 @@ _MODULES = [
     ht001_unsafe_html, lk001_unsafe_url, lk002_link_outside, lk003_broken_link,
     md001_list_indent, md002_unclosed_fence, md003_nesting_too_deep,
     cl001_no_pause_points, cl002_empty_pause_point, cl003_too_many_items, cl004_mixed_item_form,
+    cl005_critical_mark_not_recognised,
     act001_optional_wording, act002_step_without_key_point,
     pr001_sheet_overflow,
     # Scope "history": only with `check --against REF` (safetykb.gitcontrol).
