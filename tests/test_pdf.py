@@ -418,6 +418,21 @@ def test_job_card_reads_key_points_and_hazards_on_indented_lines() -> None:
          "Return the button to off after the test.", "A wrong isolator switched off."]]
 
 
+def test_page_starts_a_line_where_the_job_card_starts_a_column() -> None:
+    """``Key point:`` / ``Hazard:`` lines indented under a step are one
+    paragraph to Markdown: the page breaks the line before each, as the card
+    puts each in its column (continuation lines stay soft)."""
+    from safetykb.render import document_html
+
+    kb = load(NEW_USER)
+    page = document_html(kb.by_id()["ACT-GEN-001"], kb).html
+    assert ("Stop the machine with the normal stop button.<br>\n"
+            "Key point: wait until every moving part has come to rest.<br>\n"
+            "Hazard: parts running on after the stop.</li>") in page
+    assert ("<strong>Key point:</strong> one lock per person\nworking on the machine.<br>\n"
+            "<strong>Hazard:</strong>") in page
+
+
 def test_a_checklist_without_workstation_prints_no_workstation_line(tmp_path: Path) -> None:
     """``workstation`` is optional: a sheet without one leaves the line out
     (it printed "Workstation: -")."""

@@ -463,6 +463,9 @@ def document_html(doc: Document, kb: KnowledgeBase) -> RenderedPage:
                     child.content = after.lstrip()
                     tok.children[i:i] = [lead, mark]
                     break
+        if tok.type == "inline" and tok.children and doc.type == "action" \
+                and "\n" in tok.content:
+            _break_before_labels(tok)
         if tok.type == "inline" and tok.children:
             _name_checkbox(tok.children, labels["critical"])
             tok.children = _link_ids(tok.children, doc, targets)
@@ -529,6 +532,23 @@ def _link_ids(children: list[Token], doc: Document, targets: dict[str, Document]
         elif pos < len(text):
             out.append(_text_token(text[pos:]))
     return out
+
+
+def _break_before_labels(tok: Token) -> None:
+    """In a step written ``1. Stop.`` with ``Key point: ...`` and ``Hazard:
+    ...`` on indented lines of its own (one paragraph to Markdown), each label
+    line starts a line on the page too, as it starts a column on the job card
+    (:func:`safetykb.pdf.content.steps` reads them so): the soft line break
+    before it becomes a hard one."""
+    from .pdf.content import is_label_line
+
+    lines = tok.content.split("\n")
+    breaks = [child for child in tok.children or [] if child.type == "softbreak"]
+    if len(breaks) != len(lines) - 1:
+        return  # a line break inside code or HTML: leave the paragraph as written
+    for child, line in zip(breaks, lines[1:], strict=True):
+        if is_label_line(line):
+            child.type, child.tag = "hardbreak", "br"
 
 
 def _name_checkbox(children: list[Token], critical: str) -> None:

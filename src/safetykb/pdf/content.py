@@ -193,6 +193,12 @@ def bullets(doc: Document, *titles: str) -> list[str]:
     return [e for e in entries if e] or [plain(t) for t, _ in section.paragraphs if plain(t)]
 
 
+def is_label_line(line: str) -> bool:
+    """True when ``line`` of a step starts its key point or its hazard."""
+    text = plain(line)
+    return bool(_KEY_POINT.match(text) or _HAZARD.match(text))
+
+
 def _sentence(text: str) -> str:
     """A cell's text as a sentence: "wait until ..." after ``Key point:``
     starts its cell as "Wait until ..." (a first word with capitals of its
