@@ -35,6 +35,10 @@ def _init(tmp_path: Path, git: bool = True) -> Path:
     kb = tmp_path / "kb"
     subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(kb)], check=True,
                    capture_output=True)
+    config = kb / "safetykb.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        'site_url: ""', 'site_url: "https://safety.example.com/"'), "utf-8")
+    assert "safety.example.com" in config.read_text("utf-8")
     for path in kb.rglob("*.md"):
         if "docs" not in path.parts and ".github" not in path.parts:
             text = path.read_text("utf-8").replace("status: draft", "status: approved")
@@ -96,7 +100,7 @@ def test_the_revision_in_force_is_published_until_the_date(
     assert "print/CL-GEN-001.pdf" not in upcoming
 
 
-def test_register_search_and_sheet_give_the_revision_in_force(
+def test_register_sitemap_and_sheet_give_the_revision_in_force(
         approved_ahead: tuple[Path, Path, str]) -> None:
     kb, site, _log = approved_ahead
     register = subprocess.run([sys.executable, "-m", "safetykb.cli", "register", "--format",
@@ -111,13 +115,15 @@ def test_register_search_and_sheet_give_the_revision_in_force(
     assert rows["PROC-GEN-001"]["next_revision"] == rows["PROC-GEN-001"]["next_effective"] == ""
     sitemap = (site / "sitemap.xml").read_text("utf-8")
     assert "cl-gen-001.next" not in sitemap
-    indexed = (site / "pagefind").is_dir()
-    assert indexed
+    assert "https://safety.example.com/checklists/gen/cl-gen-001/" in sitemap
     text = _sheet_text(site)
     assert OLD_ITEM in text and "escape routes" not in text
     changed = (site / "what-changed/index.html").read_text("utf-8")
     row = next(r for r in re.findall(r"<tr>.*?</tr>", changed, re.S) if "CL-GEN-001" in r)
     assert "Escape routes added." in row and f"Takes effect on {LATER}." in row
+    assert 'href="../checklists/gen/cl-gen-001.next/"' in row  # the revision it names
+    feed = (site / "feed.xml").read_text("utf-8")
+    assert f"Escape routes added. Takes effect on {LATER}." in feed
     # The permanent address leads to the revision in force.
     permalink = (site / "id/CL-GEN-001/index.html").read_text("utf-8")
     assert 'href="../../checklists/gen/cl-gen-001/"' in permalink
@@ -168,7 +174,9 @@ def test_with_no_revision_in_force_the_document_is_not_listed(tmp_path: Path,
     assert f"takes effect only on {LATER}" in permalink
     log = result.stdout + result.stderr
     assert f"revision 1 takes effect on {LATER}" in log
-    assert ("not in a git repository" if not git else "no earlier approved revision") in log
+    assert ("outside git no earlier revision can be read" if not git
+            else "git has no earlier approved revision in force") in log
+    assert "warning: checklists/gen/cl-gen-001.md: CL-GEN-001 revision 1 takes effect" in log
 
 
 def test_a_shallow_clone_cannot_tell_the_revision_in_force(tmp_path: Path) -> None:
@@ -204,4 +212,61 @@ def test_the_revision_in_force_is_checked_too(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     log = result.stdout + result.stderr
     assert re.search(rf"{CHECKLIST}:\d+:\d+: warning TX002 \(revision 1, in force until "
-                     rf"{LATER}, from commit [0-9a-f]{{10}}\)", log), log
+                     rf"{LATER}; read it with git show [0-9a-f]{{10}}:{CHECKLIST}\)", log), log
+
+
+def test_an_index_document_approved_ahead_links_from_beside_its_page(tmp_path: Path) -> None:
+    """``a/index.md`` is published at ``a/``: its approved revision goes to
+    ``a.next/``, at the same depth, so the links of its body still resolve."""
+    kb = _init(tmp_path, git=False)
+    (kb / CHECKLIST).rename(kb / "checklists/gen/index.md")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=kb, check=True)
+    _commit(kb, "First approved revision", "2026-10-01T09:00:00+00:00")
+    doc = kb / "checklists/gen/index.md"
+    text = _set(_set(doc.read_text("utf-8"), "revision", "2"), "effective", LATER.isoformat())
+    doc.write_text(text.replace("---\n\n", 'change_note: "Escape routes added."\n---\n\n'
+                                "See [the procedure](../../procedures/gen/proc-gen-001.md).\n\n",
+                                1), "utf-8")
+    _commit(kb, "Revision 2, effective later", "2026-11-20T09:00:00+00:00")
+    result = build_kb(kb, tmp_path / "site", TODAY)
+    assert result.returncode == 0, result.stderr
+    upcoming = (tmp_path / "site/checklists/gen.next/index.html").read_text("utf-8")
+    assert 'href="../../procedures/gen/proc-gen-001/"' in upcoming
+    assert 'href="../gen/"' in upcoming  # back to the revision in force
+    page = (tmp_path / "site/checklists/gen/index.html").read_text("utf-8")
+    assert 'href="../gen.next/"' in page
+
+
+def test_printing_a_first_revision_ahead_by_name_marks_it_not_in_force(tmp_path: Path) -> None:
+    kb = _init(tmp_path)
+    doc = kb / CHECKLIST
+    doc.write_text(_set(doc.read_text("utf-8"), "effective", LATER.isoformat()), "utf-8")
+    out = tmp_path / "pdf"
+    result = subprocess.run([sys.executable, "-m", "safetykb.cli", "pdf", "CL-GEN-001", "-o",
+                             str(out), "--root", str(kb)], capture_output=True, text=True,
+                            env={"SAFETYKB_TODAY": TODAY.isoformat(), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning: checklists/gen/cl-gen-001.md: CL-GEN-001 revision 1 takes effect" \
+        in result.stderr
+    text = " ".join(PdfReader(out / "CL-GEN-001.pdf").pages[0].extract_text().split())
+    assert f"NOT YET IN FORCE — {LATER}" in text
+
+
+def test_the_revision_in_force_is_checked_among_the_others(tmp_path: Path) -> None:
+    """Links and references of the revision read back from git are checked
+    against today's documents (a link to a file deleted since)."""
+    kb = _init(tmp_path, git=False)
+    (kb / "checklists/gen/note.md").write_text("Not a document.\n", "utf-8")
+    doc = kb / CHECKLIST
+    doc.write_text(doc.read_text("utf-8").replace("## Before start", "See [the note](note.md).\n"
+                                                  "\n## Before start", 1), "utf-8")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=kb, check=True)
+    _commit(kb, "First approved revision", "2026-10-01T09:00:00+00:00")
+    (kb / "checklists/gen/note.md").unlink()
+    _raise_revision(kb, LATER)
+    doc.write_text(doc.read_text("utf-8").replace("See [the note](note.md).\n", ""), "utf-8")
+    _commit(kb, "Revision 2, effective later", "2026-11-20T09:00:00+00:00")
+    result = build_kb(kb, tmp_path / "site", TODAY)
+    assert result.returncode == 0, result.stderr
+    assert re.search(rf"{CHECKLIST}:\d+:\d+: error LK003 \(revision 1, in force until {LATER}",
+                     result.stdout + result.stderr), result.stderr

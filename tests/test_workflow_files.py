@@ -116,12 +116,14 @@ def test_github_workflow(initialised: Path) -> None:
     # Built daily too: a revision approved ahead goes into force on its day.
     assert triggers["schedule"] and all(len(e["cron"].split()) == 5 for e in triggers["schedule"])
     assert "pull_request" not in publish["if"].split("!=")[0]
+    assert workflow["env"]["TZ"]  # the day of the build is the plant's day
 
 
 def test_gitlab_ci(initialised: Path) -> None:
     ci = load_yaml(initialised / ".gitlab-ci.yml")
     job = ci["safetykb-check"]
     assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
+    assert ci["variables"]["TZ"]  # the day of the build is the plant's day
     assert_commands_exist(safetykb_commands(job["script"]))
     assert any("--format gitlab > gl-code-quality-report.json" in s for s in job["script"])
     assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"

@@ -27,12 +27,12 @@ runs per document approved ahead, none when there is no such document.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gitcontrol import GitError, _batch, _git_run
-from .history import NOT_A_REPOSITORY, SHALLOW
-from .linter import lint_locally
-from .loader import decode, parse_body, parse_front_matter
+from .gitcontrol import GitError, _batch, _before_document, _git_run, int_value
+from .history import NOT_A_REPOSITORY, SHALLOW, git_state
+from .loader import parse_body
 from .model import Document, KnowledgeBase
 from .schema import parse_date
 
@@ -55,19 +55,11 @@ def _run(root: Path, args: list[str]) -> bytes | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def history_missing(root: Path) -> str | None:
-    """Why git cannot give earlier revisions here (None when it can)."""
-    shallow = _run(root, ["rev-parse", "--is-shallow-repository"])
-    if shallow is None or _run(root, ["rev-parse", "--verify", "-q", "HEAD"]) is None:
-        return NOT_A_REPOSITORY
-    return SHALLOW if shallow.strip() == b"true" else None
-
-
 def _versions(root: Path, relpath: str) -> list[tuple[str, str]]:
     """(commit, path at that commit, from the repository's top) of every
     commit on the main line that changed ``relpath``, newest first."""
-    out = _run(root, ["log", "--first-parent", "--follow", "-M", "--name-status",
-                      f"--format={_COMMIT}%H", "--", relpath])
+    out = _run(root, ["log", "--first-parent", "--diff-merges=first-parent", "--follow", "-M",
+                      "--name-status", f"--format={_COMMIT}%H", "--", relpath])
     versions: list[tuple[str, str]] = []
     for chunk in (out or b"").decode("utf-8", "surrogateescape").split(_COMMIT)[1:]:
         lines = [line for line in chunk.split("\n") if line]
@@ -94,69 +86,108 @@ def in_force_revision(kb: KnowledgeBase, doc: Document,
     its commit: the newest version approved with an ``effective`` date no
     later than ``today`` and a lower revision; None when there is none."""
     versions = _versions(kb.root, doc.relpath)
-    revision = doc.meta.get("revision")
+    revision = int_value(doc, "revision")
     blobs = _read(kb.root, [f"{commit}:{path}" for commit, path in versions])
     for (commit, _path), data in zip(versions, blobs, strict=True):
         if data is None:
             continue
-        old = Document(path=doc.path, relpath=doc.relpath, text="")
-        old.content_dir = doc.content_dir
-        text = decode(old, data)
-        if text is None:
-            continue
-        old.text = text
-        parse_front_matter(old, text, kb.config)
+        old = _before_document(kb.root, doc.relpath, data, kb.config)
         effective = parse_date(old.meta.get("effective"))
-        raised = (isinstance(revision, int) and isinstance(old.meta.get("revision"), int)
-                  and old.meta["revision"] < revision)
-        if (old.fm_ok and old.status == "approved" and old.id == doc.id and raised
+        earlier = int_value(old, "revision")
+        if (old.fm_ok and old.status == "approved" and old.id == doc.id and revision is not None
+                and earlier is not None and earlier < revision
                 and effective is not None and effective <= today):
+            old.path, old.content_dir = doc.path, doc.content_dir
             parse_body(old)
             return old, commit
     return None
 
 
-def apply_effective_dates(kb: KnowledgeBase, today: dt.date) -> list[str]:
+@dataclass
+class Effective:
+    """What :func:`apply_effective_dates` did: ``notes`` for the build's log
+    (one per revision approved ahead), ``warnings`` that the person building
+    should read (a document with no revision in force, the problems today's
+    rules find in a revision read back from git)."""
+
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def apply_effective_dates(kb: KnowledgeBase, today: dt.date) -> Effective:
     """Put, in ``kb``, the revision in force on ``today`` in the place of each
-    revision approved to take effect later (see the module's description);
-    return what the build should say about them."""
-    notes: list[str] = []
+    revision approved to take effect later (see the module's description)."""
+    out = Effective()
     for doc in kb.documents:
         # A live preview keeps documents between builds: this build decides.
         doc.takes_effect = doc.in_force = doc.next_revision = None
     ahead = [(doc, date) for doc in kb.documents
              if (date := takes_effect_later(doc, today)) is not None]
     if not ahead:
-        return notes
-    missing = history_missing(kb.root)
-    replaced: dict[str, Document] = {}
+        return out
+    missing, _head = git_state(kb.root)
+    replaced: dict[str, tuple[Document, str]] = {}
     for doc, date in ahead:
         doc.takes_effect = date.isoformat()
         found = None if missing else in_force_revision(kb, doc, today)
         label = f"{doc.id} revision {doc.meta.get('revision')} takes effect on {date}"
         if found is None:
-            why = (missing.split(":", 1)[1].strip().rstrip(".") if missing else
-                   "git has no earlier approved revision in force")
-            notes.append(f"{doc.relpath}: {label}; {why}: until then its page is published "
-                         "with a notice, out of the navigation, the search and print")
+            why = {NOT_A_REPOSITORY: "outside git no earlier revision can be read",
+                   SHALLOW: "this is a shallow clone, so git cannot give the revision in force "
+                            "(clone with the full history; in CI: fetch-depth: 0)"
+                   }.get(missing or "", "git has no earlier approved revision in force")
+            out.warnings.append(f"{doc.relpath}: {label}; {why}: until then no revision of "
+                                f"it is in force, and its page is published with a notice, "
+                                "out of the navigation, the search and print")
             continue
         old, commit = found
         doc.in_force = old
         old.next_revision = doc
-        replaced[doc.relpath] = old
-        notes.append(f"{doc.relpath}: {label}; until then revision "
-                     f"{old.meta.get('revision')} (effective {old.meta.get('effective')}) stays "
-                     "in force, and is what is published and printed")
-        # Published, so checked: with today's rules, which may be newer than
-        # the revision. It cannot be edited (it is history): said, not refused.
-        lint_locally([old], kb, today)
-        old.block_tokens = None
-        where = (f"(revision {old.meta.get('revision')}, in force until {date}, from commit "
-                 f"{commit[:10]})")
-        notes += [f"{p.path}:{p.line}:{p.column}: {p.level} {p.rule} {where} {p.message}"
-                  for p in old.local_problems or ()]
+        replaced[doc.relpath] = (old, commit)
+        out.notes.append(f"{doc.relpath}: {label}; until then revision "
+                         f"{old.meta.get('revision')} (effective {old.meta.get('effective')}) "
+                         "stays in force, and is what is published and printed")
     if replaced:
         # A new list: the knowledge base's lookups are kept per list.
-        kb.documents = [replaced.get(d.relpath, d) if d.takes_effect else d
+        kb.documents = [replaced[d.relpath][0] if d.relpath in replaced else d
                         for d in kb.documents]
-    return notes
+        out.warnings += _check_in_force(kb, replaced, today)
+    out.warnings += _nothing_in_force(kb)
+    return out
+
+
+def _check_in_force(kb: KnowledgeBase, replaced: dict[str, tuple[Document, str]],
+                    today: dt.date) -> list[str]:
+    """The revisions read back from git are published, so they are checked:
+    with today's rules (which may be newer than they are), among the other
+    documents (links, references, ids). They cannot be edited (they are
+    history): what is found is said, with the commit to read them at."""
+    from .linter import lint
+
+    docs = [old for old, _commit in replaced.values()]
+    problems = lint(kb, today, only=docs)
+    for old in docs:
+        old.block_tokens = None
+    out = []
+    for problem in problems:
+        old, commit = replaced[problem.path]
+        out.append(f"{problem.path}:{problem.line}:{problem.column}: {problem.level} "
+                   f"{problem.rule} (revision {old.meta.get('revision')}, in force until "
+                   f"{old.next_revision.takes_effect if old.next_revision else '?'}; read it "
+                   f"with git show {commit[:10]}:{problem.path}) {problem.message}")
+    return out
+
+
+def _nothing_in_force(kb: KnowledgeBase) -> list[str]:
+    """Documents superseded by one that is not in force yet and has no
+    revision in force: until its date, neither is (GC007 reports it in the
+    change that did it)."""
+    by_id = kb.by_id()
+    out = []
+    for doc in kb.documents:
+        successor = by_id.get(str(doc.meta.get("superseded_by") or ""))
+        if doc.status == "superseded" and successor is not None and successor.takes_effect:
+            out.append(f"{doc.relpath}: {doc.id} is superseded by {successor.id}, which takes "
+                       f"effect only on {successor.takes_effect}: until then neither is in "
+                       f"force; set {doc.id} back to approved until that day (GC007)")
+    return out

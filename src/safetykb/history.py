@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from .links import upcoming_uri
 from .loader import _Loader
 from .register import md_cell
 
@@ -265,6 +266,16 @@ def parse_log(output: str) -> History:
     return history
 
 
+def git_state(root: Path) -> tuple[str | None, str]:
+    """Why git has no history of ``root`` (:data:`NOT_A_REPOSITORY`,
+    :data:`SHALLOW`; None when it has), and the ``HEAD`` commit."""
+    state = _git(root, ["rev-parse", "--is-shallow-repository", "HEAD"])
+    if state is None:
+        return NOT_A_REPOSITORY, ""
+    shallow, _, head = state.strip().partition("\n")
+    return (SHALLOW if shallow.strip() == "true" else None), head.strip()
+
+
 def kb_history(root: Path, content_dirs: Iterable[str] | None = None) -> History:
     """Every document's revisions from git, newest first, keyed by path
     relative to ``root``; empty with a ``note`` when ``root`` is not in a git
@@ -277,13 +288,10 @@ def kb_history(root: Path, content_dirs: Iterable[str] | None = None) -> History
         except ConfigError as exc:
             return History(f"Revision history is not available: {exc}")
     dirs = tuple(content_dirs) or (".",)
-    state = _git(root, ["rev-parse", "--is-shallow-repository", "HEAD"])
-    if state is None:
-        return History(NOT_A_REPOSITORY)
-    shallow, _, head = state.strip().partition("\n")
-    if shallow.strip() == "true":
-        return History(SHALLOW)
-    key = (str(root.resolve()), head.strip(), dirs)
+    missing, head = git_state(root)
+    if missing:
+        return History(missing)
+    key = (str(root.resolve()), head, dirs)
     if key in _CACHE:
         return _CACHE[key]
     output = _git(root, [
@@ -294,7 +302,7 @@ def kb_history(root: Path, content_dirs: Iterable[str] | None = None) -> History
     if output is None:
         return History(NOT_A_REPOSITORY)
     history = parse_log(output)
-    history.head = head.strip()
+    history.head = head
     _CACHE.clear()  # one HEAD at a time: a long preview session does not grow
     _CACHE[key] = history
     return history
@@ -419,6 +427,12 @@ def latest_changes(history: History, limit: int = 50,
     return entries[:limit]
 
 
+def approved_ahead(revision: Revision, today: dt.date | None) -> bool:
+    """True when ``revision`` was approved to take effect after ``today``."""
+    return (today is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", revision.effective) is not None
+            and revision.effective > today.isoformat())
+
+
 def what_changed_html(history: History, limit: int = 50, lang: str = "en",
                       link: Callable[[str], str | None] | None = None,
                       only: Collection[str] | None = None,
@@ -443,15 +457,16 @@ def what_changed_html(history: History, limit: int = 50, lang: str = "en",
                    for key, name in columns)
     rows = []
     for path, r in entries:
-        url = link(path) if link else None
+        later = approved_ahead(r, today)
+        # A revision not in force yet links to its own page, beside the one in force.
+        url = link(upcoming_uri(path) if later else path) if link else None
         title = f'<a href="{esc(url)}">{esc(r.title)}</a>' if url else esc(r.title)
         cells = {"date": esc(r.date), "id": esc(r.id), "title": title,
                  "revision": esc("" if r.revision is None else str(r.revision)),
                  "note": esc(r.change_note)}
-        if today is not None and r.effective > today.isoformat() \
-                and re.fullmatch(r"\d{4}-\d{2}-\d{2}", r.effective):
-            later = labels["takes_effect"].format(date=r.effective)
-            cells["note"] += f' <strong class="skb-takes-effect">{esc(later)}</strong>'
+        if later:
+            notice = labels["takes_effect"].format(date=r.effective)
+            cells["note"] += f' <strong class="skb-takes-effect">{esc(notice)}</strong>'
 
         rows.append("<tr>" + " ".join(
             f'<td class="skb-col-{key}" data-label="{esc(name)}">{cells[key]}</td>'
@@ -469,7 +484,8 @@ def _xml(value: str) -> str:
 
 def atom_feed(history: History, site_url: str, title: str = "What changed",
               limit: int = 50, link: Callable[[str], str | None] | None = None,
-              feed_url: str | None = None, only: Collection[str] | None = None) -> str:
+              feed_url: str | None = None, only: Collection[str] | None = None,
+              today: dt.date | None = None) -> str:
     """An Atom 1.0 feed (RFC 4287) of :func:`latest_changes`, as UTF-8 XML text.
 
     ``site_url`` is the site's address (the feed's id and link); ``link``
@@ -506,12 +522,16 @@ def atom_feed(history: History, site_url: str, title: str = "What changed",
         sub(entry, "id", f"urn:safetykb:{r.id or path}:{r.revision}:{r.commit_full}")
         sub(entry, "title", f"{r.id}{rev}: {r.title}")
         sub(entry, "updated", r.when)
-        url = link(path) if link else None
+        later = approved_ahead(r, today)
+        url = link(upcoming_uri(path) if later else path) if link else None
         if url:
             sub(entry, "link", href=url)
         if r.approved_by:
             sub(sub(entry, "author"), "name", r.approved_by)
-        sub(entry, "summary", r.change_note or r.title)
+        summary = r.change_note or r.title
+        if later:
+            summary += " " + _labels("en")["takes_effect"].format(date=r.effective)
+        sub(entry, "summary", summary)
     ET.indent(feed)
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
             + ET.tostring(feed, encoding="unicode") + "\n")

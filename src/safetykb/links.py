@@ -42,8 +42,13 @@ def page_dir(relpath: str) -> str:
 
 def upcoming_uri(relpath: str) -> str:
     """Where the approved revision of ``relpath`` is published while the one
-    before it is in force: beside it (``a/x.md`` -> ``a/x.next.md``, so the
-    links of its body resolve as they do from the document)."""
+    before it is in force: beside its page, at the same depth, so that the
+    links of its body resolve as they do from the document (``a/x.md`` ->
+    ``a/x.next.md``, published at ``a/x.next/``; an index page ``a/index.md``,
+    published at ``a/``, -> ``a.next.md``)."""
+    folder = page_dir(relpath).rstrip("/")
+    if folder and relpath[:-3].rsplit("/", 1)[-1] in ("index", "README"):
+        return f"{folder}.next.md"
     stem = relpath[:-3] if relpath.endswith(".md") else relpath
     return f"{stem}.next.md"
 

@@ -405,4 +405,5 @@ def feed(kb: KnowledgeBase) -> str:
     in_force = {d.relpath for d in kb.documents if is_current(d)}
     return atom_feed(history, base, "What changed", RECENT_LIMIT,
                      link=(lambda path: base + quote(page_dir(path))) if base else None,
-                     feed_url=base + FEED if base else None, only=in_force)
+                     feed_url=base + FEED if base else None, only=in_force,
+                     today=default_today())

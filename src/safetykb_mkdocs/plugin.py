@@ -146,8 +146,12 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
                  f"{time.perf_counter() - started:.2f} s")
         # Revisions approved ahead of their effective date: the one in force
         # is published in their place until then.
-        for note in apply_effective_dates(kb, default_today()):
+        effective = apply_effective_dates(kb, default_today())
+        for note in effective.notes:
             log.info(note)
+        for warning in effective.warnings:
+            # (Not MkDocs' logger: `strict` would stop the build on them.)
+            print(f"safetykb: warning: {warning}", file=sys.stderr)
         self.kb = kb
         # One address of the site for sheets, permanent addresses, the feed,
         # the print notice and MkDocs' sitemap.xml and canonical links:
@@ -342,6 +346,15 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
             raise PluginError(f"safetykb: {exc}") from None
         rendered = done.rendered
         where = ours.edit_path or ours.uri
+        old = ours.document if ours.document and ours.document.next_revision else None
+        if rendered.removed and old is not None:
+            # The revision in force, read back from git: it cannot be edited.
+            raise PluginError(
+                f"safetykb: {where}: revision {old.meta.get('revision')}, read from git as the "
+                f"revision in force until {old.next_revision.takes_effect}, would lose content "
+                f"to the HTML sanitiser ({'; '.join(rendered.removed)}); it cannot be edited: "
+                f"bring the effective date of revision {old.next_revision.meta.get('revision')} "
+                "forward, or approve a revision in force today that fixes it")
         if rendered.removed:
             raise PluginError(f"safetykb: {where}: the published page would lose content to "
                               f"the HTML sanitiser ({'; '.join(rendered.removed)}); remove it "

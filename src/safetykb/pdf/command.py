@@ -52,8 +52,11 @@ def run(root: Path, ids: list[str], out_dir: Path, pack: str | None,
         if problem.level == "error":
             errors.setdefault(problem.path, []).append(problem)
     # A revision approved ahead of its effective date: the one in force prints.
-    for note in apply_effective_dates(kb, default_today()):
+    effective = apply_effective_dates(kb, default_today())
+    for note in effective.notes:
         echo(f"safetykb: {note}")
+    for said in effective.warnings:
+        echo(f"safetykb: warning: {said}")
     commit = git_commit(root)
     warning = site_url_warning(kb)
     if warning:

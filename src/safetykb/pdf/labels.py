@@ -21,6 +21,7 @@ LABELS: dict[str, dict[str, str]] = {
                   "knowledge-base site",
         "wm_draft": "DRAFT", "wm_superseded": "SUPERSEDED \u2014 DO NOT USE",
         "wm_withdrawn": "WITHDRAWN \u2014 DO NOT USE",
+        "wm_upcoming": "NOT YET IN FORCE",
         "mode_read-do": "read-do", "mode_do-confirm": "do-confirm",
         "mode_inspection": "inspection (Yes / No / N/A)",
         "pack_title": "Print pack", "pack_intro": "Sheets in this pack, in order. Replace every "
@@ -44,6 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no_url": "打印件为非受控文件：请在知识库网站核对现行版次",
         "wm_draft": "草稿", "wm_superseded": "已替代 \u2014 禁止使用",
         "wm_withdrawn": "已废止 \u2014 禁止使用",
+        "wm_upcoming": "尚未生效",
         "mode_read-do": "逐项读做", "mode_do-confirm": "做后确认",
         "mode_inspection": "检查（是/否/不适用）",
         "pack_title": "打印包",

@@ -662,6 +662,9 @@ def sheet_texts(doc: Document, lang: str,
 
 def watermark_for(doc: Document, lang: str) -> str | None:
     status = doc.status or "draft"
+    if status == "approved" and doc.takes_effect:
+        # Printed by name ahead of its date (to train on it), never posted.
+        return f'{labels(lang)["wm_upcoming"]} \u2014 {doc.takes_effect}'
     if status == "approved":
         return None
     return labels(lang).get(f"wm_{status}", labels(lang)["wm_draft"])
