@@ -199,8 +199,10 @@ def test_main_in_a_master_repository_names_the_branches(tmp_path: Path) -> None:
     assert "fetch" not in result.stderr
     git(repo, "remote", "add", "origin", "https://git.example.com/kb.git")
     result = safetykb("check", "--against", "main", cwd=repo)
-    assert "use one of the branches here: master; or in a shallow CI clone fetch the base " \
-           "first: git fetch --depth=1 origin +main:refs/remotes/origin/main" in result.stderr
+    assert "use one of the branches here: master; or fetch it: git fetch origin main" \
+        in result.stderr, result.stderr
+    result = safetykb("check", "--against", "origin/main", cwd=repo)
+    assert "or fetch it: git fetch origin main" in result.stderr, result.stderr
 
 
 def test_not_a_repository_is_exit_2(tmp_path: Path) -> None:

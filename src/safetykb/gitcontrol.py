@@ -96,8 +96,13 @@ def _missing_ref_hint(root: Path, ref: str) -> str:
     hint = f"use one of the branches here: {', '.join(names)}"
     if close:
         hint = f"did you mean --against {close[0]}? The branches here: {', '.join(names)}"
-    remotes = _git_run(root, ["remote"]).stdout.split()
-    return hint + (f"; or {fetch_hint(ref)}" if remotes else "")
+    remotes = _git_run(root, ["remote"]).stdout.decode("utf-8", "replace").split()
+    if not remotes:
+        return hint
+    # A full clone: fetching with --depth would make it shallow.
+    remote, _, branch = ref.partition("/") if ref.split("/", 1)[0] in remotes else \
+        (remotes[0], "", ref)
+    return hint + f"; or fetch it: git fetch {remote} {branch}"
 
 
 def _git_run(root: Path, args: list[str],
