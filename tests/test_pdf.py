@@ -456,13 +456,16 @@ def test_job_card_keeps_nested_bullets_of_a_step_on_lines_of_their_own(
     path.write_text(path.read_text("utf-8").replace(
         "3. Press the start button to test that the machine does not start.\n",
         "3. Press the start button to test that the machine does not start.\n"
-        "    - Watch the spindle.\n    - Listen for the motor.\n"), "utf-8")
+        "    - Watch the spindle.\n    - Listen for the motor.\n\n"
+        "    Stand clear of the chuck.\n"), "utf-8")
     kb = load(tmp_path / "kb")
     sheet = layout_sheet(kb.by_id()["ACT-GEN-001"], kb.config, root=kb.root)
     last = [b for page in sheet.pages for b in page.blocks if b.kind == "step"][-1]
     column = sorted({round(t.x) for t in last.texts})[1]
     lines = [t.text for t in sorted(last.texts, key=lambda t: -t.y) if round(t.x) == column]
-    assert lines[-2:] == ["\u2022 Watch the spindle.", "\u2022 Listen for the motor."], lines
+    # (A paragraph under the step: a line of its own, without a bullet.)
+    assert lines[-3:] == ["\u2022 Watch the spindle.", "\u2022 Listen for the motor.",
+                          "Stand clear of the chuck."], lines
     key_column = sorted({round(t.x) for t in last.texts})[2]
     assert " ".join(t.text for t in sorted(last.texts, key=lambda t: -t.y)
                     if round(t.x) == key_column) == "Return the button to off after the test."

@@ -15,6 +15,8 @@ from ..model import Document, Item, ListBlock
 _SPACE = re.compile(r"\s+")
 _KEY_POINT = re.compile(r"^(?:key\s*points?|要点|关键点|操作要点)\s*[:：]\s*", re.I)
 _HAZARD = re.compile(r"^(?:hazards?|危险|危害|风险|危险点)\s*[:：]\s*", re.I)
+#: A line that starts a list item (a nested bullet, not a paragraph).
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _BLOCK_START = re.compile(r"^\s*(?:#|[-*+]\s|\d+[.)]\s|\||```|~~~|<)")
 
 
@@ -150,6 +152,7 @@ def steps(doc: Document, section_title: str | None) -> list[Step]:
     if section is None:
         return []
     out: list[Step] = []
+    source_lines = doc.text.split("\n")
     for block in section.lists:
         if not block.ordered:
             continue
@@ -160,17 +163,20 @@ def steps(doc: Document, section_title: str | None) -> list[Step]:
             # bullets and paragraphs may too. A line that is neither
             # continues what the line before it started.
             _read_labels(step, entry.text.split("\n"))
-            for child, _ in entry.children:
-                _read_labels(step, child.split("\n"), nested=True)
+            for child, line in entry.children:
+                source = source_lines[line - 1] if 0 < line <= len(source_lines) else ""
+                lead = "\u2022 " if _LIST_MARKER.match(source) else ""
+                _read_labels(step, child.split("\n"), lead)
             out.append(step)
     return out
 
 
-def _read_labels(step: Step, lines: list[str], nested: bool = False) -> None:
+def _read_labels(step: Step, lines: list[str], lead: str | None = None) -> None:
     """Add ``lines`` to ``step``: ``Key point:`` and ``Hazard:`` lines (and the
     lines that continue them) to those columns, the rest to the step text.
-    A ``nested`` bullet that is neither goes on a line of its own under the
-    step text, after a bullet, as the page shows it."""
+    A nested block (``lead`` not None) that is neither goes on a line of its
+    own under the step text, after ``lead`` (a bullet for a nested bullet,
+    nothing for a paragraph), as the page shows it."""
     target = "text"
     for number, raw in enumerate(lines):
         text = plain(raw)
@@ -178,8 +184,8 @@ def _read_labels(step: Step, lines: list[str], nested: bool = False) -> None:
             target, text = "key_point", _sentence(_KEY_POINT.sub("", text))
         elif _HAZARD.match(text):
             target, text = "hazard", _sentence(_HAZARD.sub("", text))
-        elif nested and number == 0 and text:
-            step.text = f"{step.text}\n\u2022 {text}" if step.text else f"\u2022 {text}"
+        elif lead is not None and number == 0 and text:
+            step.text = f"{step.text}\n{lead}{text}" if step.text else f"{lead}{text}"
             continue
         setattr(step, target, _join(getattr(step, target), text))
 
