@@ -346,9 +346,18 @@ def test_cli_workstation_packs(kb_root: Path, tmp_path: Path) -> None:
         cover = PdfReader(team[0]).pages[0].extract_text()
         assert "打印包" in cover and "PRINT PACK" not in cover, cover
         assert "PRINT PACK" in reader.pages[0].extract_text()
+    # Approved checklists with no workstation are named, not left out in silence.
+    (kb_root / "checklists/press/cl-press-101.md").write_text(re.sub(
+        r"^workstation: .*\n", "", (kb_root / "checklists/press/cl-press-101.md").read_text(
+            "utf-8"), flags=re.M), "utf-8")
+    result = run_cli("--root", str(kb_root), "-o", str(tmp_path / "packs2"), "--pack",
+                     "workstation")
+    assert "1 approved checklist(s) name no workstation and are in no pack: CL-PRESS-101 (" \
+        in result.stdout, result.stdout
     result = run_cli("--root", str(kb_root), "-o", str(out), "--pack", "area")
     assert result.returncode == 0, result.stderr
     assert any("pack-area-press" in p.name for p in out.iterdir())
+    assert "in no pack" not in result.stdout  # every sheet has an area
 
 
 @needs_cjk  # the knowledge base holds a Chinese checklist

@@ -65,7 +65,7 @@ def run(root: Path, ids: list[str], out_dir: Path, pack: str | None,
         if ids:
             echo("safetykb: --pack makes packs of every approved sheet; give no ids")
             return EXIT_USAGE
-        from .packs import write_packs
+        from .packs import pack_key, write_packs
 
         broken = [d.relpath for d in published(kb) if d.relpath in errors]
         if broken:
@@ -84,6 +84,14 @@ def run(root: Path, ids: list[str], out_dir: Path, pack: str | None,
             echo(f"wrote {target}")
         if not written:
             echo(f"safetykb: no approved checklist or action has a {pack}")
+        # Said, not silent: a checklist in no pack is not posted with one.
+        # (Actions name no workstation: their packs are the areas'.)
+        left = sorted(d.id or d.relpath for d in published(kb)
+                      if d.type == "checklist" and pack_key(d, pack) is None)
+        if left:
+            echo(f"safetykb: {len(left)} approved checklist(s) name no {pack} and are in no "
+                 f"pack: {', '.join(left)} (set `{pack}:` in their front matter, or print "
+                 "them with --pack area)")
         return EXIT_OK
     by_id = kb.by_id()
     if ids:
