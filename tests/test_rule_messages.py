@@ -48,3 +48,19 @@ def test_invisible_characters_at_the_ends_stay_in_the_quote() -> None:
     assert quoted("Plant Manager\u2028") == "'Plant Manager\\u2028'"
     assert quoted("\x0bSafety\x1c") == "'\\x0bSafety\\x1c'"
     assert quoted("  two\nlines  ") == "'two lines'"
+
+
+def test_common_front_matter_slips_say_what_to_write(tmp_path: Path) -> None:
+    """A second colon in a plain value (YAML's "mapping values are not
+    allowed") says to quote it; a status in the wrong case names the right one."""
+    (tmp_path / "safetykb.yml").write_text("content_dirs: [.]\n", "utf-8")
+    head = "---\nid: CL-MSG-{n}\ntype: checklist\nrevision: 1\nowner: Safety\nmode: read-do\n"
+    (tmp_path / "colon.md").write_text(head.format(n="101") + "title: Hot work: permits\n"
+                                       "status: draft\n---\n\n## A\n\n- [ ] b\n", "utf-8")
+    (tmp_path / "case.md").write_text(head.format(n="102") + "title: Case\nstatus: Draft\n"
+                                      "---\n\n## A\n\n- [ ] b\n", "utf-8")
+    found = {p.path: p for p in lint_root(tmp_path)}
+    assert found["colon.md"].rule == "FM002" and found["colon.md"].line == 7
+    assert "must be quoted: title: \"...\"" in found["colon.md"].message
+    assert found["case.md"].rule == "FM004"
+    assert "(did you mean 'draft'?)" in found["case.md"].message

@@ -234,6 +234,12 @@ def _yaml_error(exc: yaml.MarkedYAMLError, fm_text: str) -> tuple[int, int, str]
     lines = fm_text.split("\n")
     if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
         what += " (use spaces, not tabs, to indent YAML)"
+    elif "mapping values are not allowed" in problem and mark is not None \
+            and mark.line < len(lines) and ":" in lines[mark.line]:
+        # `title: Hot work: permits` — a second colon in a plain value.
+        key = lines[mark.line].split(":", 1)[0].strip()
+        what += (f" (a value with ': ' in it must be quoted: {key}: \"...\")" if key
+                 else " (a value with ': ' in it must be quoted)")
     return line, column, what
 
 

@@ -9,6 +9,7 @@ register and ``safetykb schema`` (JSON Schema) all read this table.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import json
 import re
@@ -87,7 +88,10 @@ def _enum(*choices: str) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if isinstance(value, str) and value in choices:
             return None
-        return "one of " + ", ".join(choices)
+        close = difflib.get_close_matches(value.strip().lower(), choices, n=1) \
+            if isinstance(value, str) else []
+        return "one of " + ", ".join(choices) + (f" (did you mean {close[0]!r}?)"
+                                                 if close else "")
 
     return check
 
