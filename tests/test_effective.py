@@ -243,8 +243,8 @@ def test_printing_a_first_revision_ahead_by_name_marks_it_not_in_force(tmp_path:
     doc.write_text(_set(doc.read_text("utf-8"), "effective", LATER.isoformat()), "utf-8")
     out = tmp_path / "pdf"
     result = subprocess.run([sys.executable, "-m", "safetykb.cli", "pdf", "CL-GEN-001", "-o",
-                             str(out), "--root", str(kb)], capture_output=True, text=True,
-                            env={"SAFETYKB_TODAY": TODAY.isoformat(), "PATH": "/usr/bin:/bin"})
+                             str(out), "--root", str(kb), "--today", TODAY.isoformat()],
+                            capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "warning: checklists/gen/cl-gen-001.md: CL-GEN-001 revision 1 takes effect" \
         in result.stderr

@@ -388,10 +388,16 @@ def register(fmt: str, everything: bool, root: Path) -> None:
               default=Path("print"), show_default=True, help="Folder for the PDFs.")
 @click.option("--pack", type=click.Choice(["workstation", "area"]), default=None,
               help="One PDF per workstation or folder area, with a cover page.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Print the revisions in force on this day (default: today).")
 @root_option
-def pdf_cmd(ids: tuple[str, ...], output: Path, pack: str | None, root: Path) -> None:
+def pdf_cmd(ids: tuple[str, ...], output: Path, pack: str | None, today: dt.datetime | None,
+            root: Path) -> None:
     """Printed sheets of approved checklists and actions (or of IDS)."""
     from .pdf.command import run
+
+    if today is not None:
+        os.environ[TODAY_ENV] = today.date().isoformat()
 
     sys.exit(run(_root(root), list(ids), output, pack, lambda m: click.echo(m, err=True)))
 
