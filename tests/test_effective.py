@@ -84,6 +84,9 @@ def test_the_revision_in_force_is_published_until_the_date(
     assert notice, "no notice of the coming revision on the page in force"
     assert f"takes effect on {LATER}" in notice.group(1)
     assert 'href="../cl-gen-001.next/"' in notice.group(1)
+    history = re.search(r'<details class="skb-history">.*?</details>', page, re.S)
+    assert history and f"Escape routes added. <strong class=\"skb-takes-effect\">Takes " \
+        f"effect on {LATER}.</strong>" in history.group(0)
     # The header block is the revision in force's.
     assert re.search(r'skb-field-revision"><dt>Revision</dt><dd>1</dd>', page), page[:3000]
     assert f"revision 2 takes effect on {LATER}" in log

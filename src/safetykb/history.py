@@ -370,11 +370,12 @@ def commit_url(repo_url: str | None, commit: str) -> str | None:
 
 
 def history_html(revisions: list[Revision], repo_url: str | None = None, lang: str = "en",
-                 note: str = "") -> str:
+                 note: str = "", today: dt.date | None = None) -> str:
     """The revision history of one document as a collapsed ``<details>`` block:
     date, revision, status, change note, approver and short commit (a link to
-    ``repo_url``'s commit page when given), newest first. With no revisions,
-    a paragraph with ``note`` (or nothing)."""
+    ``repo_url``'s commit page when given), newest first; a revision approved
+    to take effect after ``today`` says when (the date shown is when it was
+    approved). With no revisions, a paragraph with ``note`` (or nothing)."""
     esc = html.escape
     labels = _labels(lang)
     if not revisions:
@@ -385,9 +386,12 @@ def history_html(revisions: list[Revision], repo_url: str | None = None, lang: s
         url = commit_url(repo_url, r.commit_full)
         commit = (f'<a href="{esc(url)}"><code>{esc(r.commit)}</code></a>' if url
                   else f"<code>{esc(r.commit)}</code>")
+        later = (f' <strong class="skb-takes-effect">'
+                 f'{esc(labels["takes_effect"].format(date=r.effective))}</strong>'
+                 if approved_ahead(r, today) else "")
         rows.append(
             f"<tr><td>{esc(r.date)}</td><td>{esc('' if r.revision is None else str(r.revision))}"
-            f"</td><td>{esc(r.status)}</td><td>{esc(r.change_note)}</td>"
+            f"</td><td>{esc(r.status)}</td><td>{esc(r.change_note)}{later}</td>"
             f"<td>{esc(r.approved_by)}</td><td>{commit}</td></tr>")
     head = "".join(f"<th>{esc(labels[k])}</th>"
                    for k in ("date", "revision", "status", "note", "approved_by", "commit"))

@@ -136,7 +136,8 @@ def document_page(doc: Document, kb: KnowledgeBase, by_id: dict[str, Document],
         if history is not None:
             revisions = history.get(doc.relpath, [])
             out += recent_marker_html(revisions, default_today(), RECENT_DAYS, lang)
-            out += history_html(revisions, repo_url, lang, note=history.note)
+            out += history_html(revisions, repo_url, lang, note=history.note,
+                                today=default_today())
         sheet = sheet_href(doc) if current and sheets else None
         if sheet is not None:
             link = escape(quote(posixpath.relpath(sheet, page_dir(doc.relpath) or ".")))
