@@ -273,3 +273,16 @@ def test_the_revision_in_force_is_checked_among_the_others(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert re.search(rf"{CHECKLIST}:\d+:\d+: error LK003 \(revision 1, in force until {LATER}",
                      result.stdout + result.stderr), result.stderr
+
+
+def test_a_renamed_file_finds_its_revision_in_force(tmp_path: Path) -> None:
+    """The revision in force is read under the name the file had then: here
+    it was renamed in the commit that raised its revision."""
+    kb = _init(tmp_path)
+    _raise_revision(kb, LATER)
+    subprocess.run(["git", "mv", CHECKLIST, "checklists/gen/pre-shift.md"], cwd=kb, check=True)
+    _commit(kb, "Revision 2, effective later, renamed", "2026-11-20T09:00:00+00:00")
+    result = build_kb(kb, tmp_path / "site", TODAY)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site/checklists/gen/pre-shift/index.html").read_text("utf-8")
+    assert OLD_ITEM in page and NEW_ITEM not in page and "skb-banner-next" in page
