@@ -140,7 +140,11 @@ def test_on_the_date_the_approved_revision_is_in_force(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "site" / PAGE).read_text("utf-8")
     assert NEW_ITEM in page and "skb-banner-next" not in page
-    assert not (tmp_path / "site" / NEXT_PAGE).exists()
+    # Its page of before (linked from notices and bookmarks) now leads to it.
+    moved = (tmp_path / "site" / NEXT_PAGE).read_text("utf-8")
+    assert f"Revision 2 of CL-GEN-001 is in force since {LATER}:" in moved
+    assert 'href="../cl-gen-001/"' in moved and NEW_ITEM not in moved
+    assert "cl-gen-001.next" not in (tmp_path / "site/sitemap.xml").read_text("utf-8")
     assert "escape routes" in _sheet_text(tmp_path / "site")
 
 

@@ -290,6 +290,7 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
     pages += [document_page(doc.next_revision, kb, by_id, drafts, used_by, history, repo_url,
                             sheets, tags, uri=upcoming_uri(doc.relpath))
               for doc in kb.documents if doc.next_revision is not None and doc.fm_ok]
+    pages += _now_in_force_pages(kb, history)
     in_force = {d.relpath for d in kb.documents if is_current(d)}
     changes = what_changed_html(history, RECENT_LIMIT, kb.config.lang,
                                 link=lambda path: _link(WHAT_CHANGED_PAGE, path),
@@ -307,6 +308,40 @@ def site_pages(kb: KnowledgeBase, drafts: bool | None = None,
     pages.append(_generated(kb, ARCHIVE_PAGE, "Archive", _archive_page(kb), searchable=False))
     _no_shared_address(pages)
     return pages
+
+
+NOW_IN_FORCE = {
+    "en": "Revision {rev} of {id} is in force since {date}: {link}.",
+    "zh": "{id} 第 {rev} 版已于 {date} 生效：{link}。",
+}
+
+
+def _now_in_force_pages(kb: KnowledgeBase, history: History) -> list[SitePage]:
+    """Where a revision approved ahead had its page (``x.next/``, linked from
+    notices, bookmarks, e-mails) while the one before it was in force: once
+    it is in force itself, a page there that leads to the document, not a
+    page that is gone."""
+    today = default_today().isoformat()
+    out = []
+    for doc in kb.documents:
+        if not (doc.fm_ok and doc.id and is_current(doc)):
+            continue
+        ahead = [r for r in history.get(doc.relpath, []) if r.status == "approved"
+                 and r.revision == doc.meta.get("revision") and r.effective > r.date[:10]
+                 and r.effective <= today]
+        if not ahead:
+            continue
+        uri = upcoming_uri(doc.relpath)
+        lang = doc.lang or kb.config.lang
+        link = (f'<a href="{escape(_link(uri, doc.relpath))}">{escape(doc.id)} '
+                f"{escape(doc.title)}</a>")
+        text = NOW_IN_FORCE.get(lang, NOW_IN_FORCE["en"]).format(
+            rev=escape(str(doc.meta.get("revision"))), id=escape(doc.id),
+            date=escape(ahead[0].effective), link=link)
+        out.append(_html_page(kb, uri, f"{doc.id} {doc.title}",
+                              functools.partial(str, f"<p>{text}</p>\n"), listed=False,
+                              searchable=False))
+    return out
 
 
 def generated_inputs(kb: KnowledgeBase, drafts: bool) -> str:
