@@ -287,3 +287,20 @@ def test_a_gap_in_the_step_numbers_is_reported(kb: Path, tmp_path: Path) -> None
     gap = [line for line in result.stdout.splitlines() if " ST006 " in line]
     assert len(gap) == 1 and "step numbered 7 follows step 5 (no step 6)" in gap[0], \
         result.stdout
+
+
+def test_a_text_file_opening_with_a_title_line_gives_the_title(kb: Path, tmp_path: Path) -> None:
+    """A plain text with a list in it: a short first line above a blank line
+    is the title (not the file's name)."""
+    source = tmp_path / "hd_action.txt"
+    source.write_text("Report a hidden danger found on the shop floor\n\nSteps:\n"
+                      "1. Stop and make the area safe.\n   Key point: put up a barrier.\n"
+                      "   Hazard: others walking into the danger zone.\n"
+                      "2. Report it to the team leader.\n", "utf-8")
+    _path, doc = import_one(kb, source, "action")
+    assert doc.title == "Report a hidden danger found on the shop floor"
+    assert "Report a hidden danger" not in doc.body
+    # A list that opens the text has no title line: the file's name stays.
+    bare = tmp_path / "bare_list.txt"
+    bare.write_text("1. Stop.\n2. Lock off.\n", "utf-8")
+    assert import_one(kb, bare, "action")[1].title == "Bare list"

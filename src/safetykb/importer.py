@@ -116,12 +116,27 @@ def _is_plain(lines: list[str]) -> bool:
                    for line in lines)
 
 
+def _first_line_title(lines: list[str]) -> bool:
+    """Whether a text without ``#`` headings opens with a title line: a short
+    line that is not a list item or a clause, then a blank line ("Report a
+    hidden danger" above "Steps:" and a numbered list)."""
+    if any(_ATX.match(line) for line in lines):
+        return False
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if not filled:
+        return False
+    first = lines[filled[0]]
+    after = lines[filled[0] + 1] if filled[0] + 1 < len(lines) else ""
+    return (len(first.strip()) <= 120 and not after.strip() and not first.startswith((" ", "\t"))
+            and not (_BULLET.match(first) or _CLAUSE.match(first)))
+
+
 def split_title(text: str, fallback: str) -> tuple[str, list[str]]:
     """The title (first ``#`` heading or, in plain text, the first line) and
     the remaining lines; later ``#`` headings become ``##``."""
     lines = text.split("\n")
     title = ""
-    plain = _is_plain(lines)
+    plain = _is_plain(lines) or _first_line_title(lines)
     out: list[str] = []
     for line in lines:
         heading = _ATX.match(line)
