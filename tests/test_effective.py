@@ -116,6 +116,10 @@ def test_register_sitemap_and_sheet_give_the_revision_in_force(
     assert rows["CL-GEN-001"]["next_revision"] == "2"
     assert rows["CL-GEN-001"]["next_effective"] == LATER.isoformat()
     assert rows["PROC-GEN-001"]["next_revision"] == rows["PROC-GEN-001"]["next_effective"] == ""
+    page = (site / "reference/register/index.html").read_text("utf-8")
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if "CL-GEN-001" in r)
+    assert re.search(rf'skb-col-revision"[^>]*>1 <small class="skb-next-revision">\(2 from '
+                     rf'{LATER}\)</small>', row), row
     sitemap = (site / "sitemap.xml").read_text("utf-8")
     assert "cl-gen-001.next" not in sitemap
     assert "https://safety.example.com/checklists/gen/cl-gen-001/" in sitemap

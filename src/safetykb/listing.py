@@ -36,6 +36,10 @@ REGISTER_COLUMNS = ("id", "title", "type", "revision", "status", "owner", "effec
 TAG_COLUMNS = ("id", "title", "type", "revision", "status")
 
 
+#: Beside the revision in force: the one approved to replace it on a later day.
+NEXT_WORDS = {"en": "({rev} from {date})", "zh": "（第 {rev} 版 {date} 起）"}
+
+
 def page_link(from_uri: str, to_uri: str) -> str:
     """Relative, percent-encoded URL from the page ``from_uri`` to the page
     ``to_uri`` (a file name can hold anything), ready for an ``href``."""
@@ -64,6 +68,13 @@ def _cell(doc: Document, key: str, page_uri: str, lang: str, label: str) -> str:
         return (f'<td{attrs} data-sort="{esc(text)}"><span class="skb-status '
                 f'skb-status-{esc(text)}">{esc(shown)}</span></td>')
     if key == "revision":
+        coming = doc.next_revision
+        if coming is not None and coming.takes_effect:
+            # Approved ahead (safetykb.effective): named beside the one in force.
+            words = NEXT_WORDS.get(lang, NEXT_WORDS["en"]).format(
+                rev=coming.meta.get("revision", ""), date=coming.takes_effect)
+            return (f'<td{attrs} data-sort="{esc(text)}">{esc(text)} '
+                    f'<small class="skb-next-revision">{esc(words)}</small></td>')
         return f'<td{attrs} data-sort="{esc(text)}">{esc(text)}</td>'
     return f"<td{attrs}>{esc(text)}</td>"
 
