@@ -4,7 +4,9 @@ Reason: periodic review is how a procedure keeps up with changed equipment,
 staff and law. Past ``review_due`` the document is reported as a warning; past
 the grace period (``rules: DC002: grace_days``, default 30) as an error, so
 the build fails until the owner reviews it (raise the revision, set new dates)
-or waives the rule for the document with a reason.
+or waives the rule for the document with a reason. A ``review_due`` that is
+not after ``effective`` is a mistake in the dates, not a late review: DC001
+reports it, and this rule does not repeat it.
 
 Failing example (today 2026-11-29)::
 
@@ -43,6 +45,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     review = parse_date(doc.meta.get("review_due"))
     if review is None or review >= ctx.today:
         return
+    effective = parse_date(doc.meta.get("effective"))
+    if effective is not None and review <= effective:
+        return  # a review date before the revision's own date: DC001 says so, once
     grace = int(ctx.options["grace_days"])
     late = (ctx.today - review).days
     message = (f"review was due on {review.isoformat()}, {late} day(s) ago; review the "
