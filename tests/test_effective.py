@@ -62,17 +62,20 @@ def _sheet_text(site: Path) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in pages)
 
 
-@pytest.fixture(scope="module")
-def approved_ahead(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+def approved_ahead_site(tmp_path: Path) -> tuple[Path, Path, str]:
     """Revision 2 of CL-GEN-001 committed on 2026-11-20, to take effect ten
     days after the build's day; the knowledge base, its site, the build log."""
-    tmp_path = tmp_path_factory.mktemp("effective")
     kb = _init(tmp_path)
     _raise_revision(kb, LATER)
     _commit(kb, "Revision 2, effective later", "2026-11-20T09:00:00+00:00")
     result = build_kb(kb, tmp_path / "site", TODAY)
     assert result.returncode == 0, result.stderr
     return kb, tmp_path / "site", result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def approved_ahead(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    return approved_ahead_site(tmp_path_factory.mktemp("effective"))
 
 
 def test_the_revision_in_force_is_published_until_the_date(

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import launch, require_chromium, serve
-from conftest import TODAY, build_kb
-from test_effective import LATER, NEXT_PAGE, PAGE, _init, _raise_revision
-from test_history_site import _commit
+from test_effective import LATER, NEXT_PAGE, PAGE, approved_ahead_site
 
 pytestmark = pytest.mark.browser
 require_chromium()
@@ -26,13 +24,8 @@ WCAG = {"runOnly": {"type": "tag",
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp_path = tmp_path_factory.mktemp("effective-browser")
-    kb = _init(tmp_path)
-    _raise_revision(kb, LATER)
-    _commit(kb, "Revision 2, effective later", "2026-11-20T09:00:00+00:00")
-    result = build_kb(kb, tmp_path / "site", TODAY)
-    assert result.returncode == 0, result.stderr
-    with serve(tmp_path / "site") as url:
+    _kb, site, _log = approved_ahead_site(tmp_path_factory.mktemp("effective-browser"))
+    with serve(site) as url:
         yield url
 
 
