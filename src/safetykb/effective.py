@@ -136,9 +136,11 @@ def apply_effective_dates(kb: KnowledgeBase, today: dt.date) -> Effective:
                    SHALLOW: "this is a shallow clone, so git cannot give the revision in force "
                             "(clone with the full history; in CI: fetch-depth: 0)"
                    }.get(missing or "", "git has no earlier approved revision in force")
-            out.warnings.append(f"{doc.relpath}: {label}; {why}: until then no revision of "
-                                f"it is in force, and its page is published with a notice, "
-                                "out of the navigation, the search and print")
+            # (Without history the revision in force is not known here, not absent.)
+            state = "" if missing else "no revision of it is in force, and "
+            out.warnings.append(f"{doc.relpath}: {label}; {why}: until then {state}its page is "
+                                "published with a notice, out of the navigation, the search "
+                                "and print")
             continue
         old, commit = found
         doc.in_force = old
