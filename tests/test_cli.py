@@ -260,3 +260,21 @@ def test_init_says_to_keep_the_knowledge_base_in_git(tmp_path: Path) -> None:
     inside = subprocess.run([sys.executable, "-m", "safetykb.cli", "init", str(repo / "kb")],
                             capture_output=True, text=True, env=env)
     assert inside.returncode == 0 and "git init" not in inside.stderr, inside.stderr
+
+
+def test_approved_samples_of_init_are_reported(tmp_path: Path) -> None:
+    """Every value init's samples carry is one PH002 knows (the list cannot
+    fall behind the templates)."""
+    kb = tmp_path / "kb"
+    run("init", kb)
+    for path in kb.rglob("*.md"):
+        if "docs" not in path.parts and ".github" not in path.parts:
+            path.write_text(path.read_text("utf-8").replace("status: draft", "status: approved"),
+                            "utf-8")
+    result = run("check", "--root", kb)
+    sample = [line for line in result.stdout.splitlines() if " PH002 " in line]
+    values = [line for line in sample if "is still the sample value" in line]
+    notes = [line for line in sample if "sample note" in line]
+    written = sum(text.count('"Example: ') for text in
+                  (p.read_text("utf-8") for p in kb.rglob("*.md") if "docs" not in p.parts))
+    assert len(values) == written > 0 and len(notes) == 3, result.stdout

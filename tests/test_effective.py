@@ -297,3 +297,21 @@ def test_a_renamed_file_finds_its_revision_in_force(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "site/checklists/gen/pre-shift/index.html").read_text("utf-8")
     assert OLD_ITEM in page and NEW_ITEM not in page and "skb-banner-next" in page
+
+
+def test_two_revisions_approved_ahead_one_after_the_other(tmp_path: Path) -> None:
+    """Revision 2 approved ahead and now in force, revision 3 approved ahead:
+    x.next/ is revision 3's page (not the note that revision 2 is in force)."""
+    kb = _init(tmp_path)
+    _raise_revision(kb, TODAY - dt.timedelta(days=2))
+    _commit(kb, "Revision 2, effective two days before the build", "2026-11-20T09:00:00+00:00")
+    doc = kb / CHECKLIST
+    text = _set(_set(doc.read_text("utf-8"), "revision", "3"), "effective", LATER.isoformat())
+    doc.write_text(_set(text, "change_note", '"Marking added."').replace(
+        NEW_ITEM, NEW_ITEM + " and lit"), "utf-8")
+    _commit(kb, "Revision 3, effective later", "2026-11-25T09:00:00+00:00")
+    result = build_kb(kb, tmp_path / "site", TODAY)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / PAGE).read_text("utf-8")
+    assert NEW_ITEM in page and f"{NEW_ITEM} and lit" not in page
+    assert f"{NEW_ITEM} and lit" in (tmp_path / "site" / NEXT_PAGE).read_text("utf-8")

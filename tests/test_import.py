@@ -300,7 +300,11 @@ def test_a_text_file_opening_with_a_title_line_gives_the_title(kb: Path, tmp_pat
     _path, doc = import_one(kb, source, "action")
     assert doc.title == "Report a hidden danger found on the shop floor"
     assert "Report a hidden danger" not in doc.body
-    # A list that opens the text has no title line: the file's name stays.
-    bare = tmp_path / "bare_list.txt"
-    bare.write_text("1. Stop.\n2. Lock off.\n", "utf-8")
-    assert import_one(kb, bare, "action")[1].title == "Bare list"
+    # A list, a sentence or a lead-in that opens the text is no title line:
+    # the file's name stays.
+    for name, first in (("bare_list", "1. Stop."), ("sentence_first", "Wear ear defenders in "
+                        "Zone B. Visitors too."), ("lead_in", "Steps:"),
+                        ("zh_sentence", "2024年3月1日起执行本规定。"), ("table", "| Step | Key |")):
+        other = tmp_path / f"{name}.txt"
+        other.write_text(f"{first}\n\n1. Stop.\n2. Lock off.\n", "utf-8")
+        assert import_one(kb, other, "action")[1].title == name.replace("_", " ").capitalize()

@@ -442,6 +442,22 @@ def test_page_starts_a_line_where_the_job_card_starts_a_column() -> None:
             "<strong>Hazard:</strong>") in page
 
 
+def test_a_hard_break_in_a_step_keeps_the_label_lines_apart(tmp_path: Path) -> None:
+    from safetykb.render import document_html
+
+    shutil.copytree(NEW_USER, tmp_path / "kb")
+    path = tmp_path / "kb/procedures/actions/act-gen-001.md"
+    text = path.read_text("utf-8")
+    assert "1. Stop the machine with the normal stop button.\n" in text
+    path.write_text(text.replace("1. Stop the machine with the normal stop button.\n",
+                                 "1. Stop the machine  \n   with the normal stop button.\n"),
+                    "utf-8")
+    kb = load(tmp_path / "kb")
+    page = document_html(kb.by_id()["ACT-GEN-001"], kb).html
+    assert ("with the normal stop button.<br>\nKey point: wait until every moving part has "
+            "come to rest.<br>\nHazard:") in page, page[:800]
+
+
 def test_a_checklist_without_workstation_prints_no_workstation_line(tmp_path: Path) -> None:
     """``workstation`` is optional: a sheet without one leaves the line out
     (it printed "Workstation: -")."""

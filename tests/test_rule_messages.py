@@ -59,8 +59,22 @@ def test_common_front_matter_slips_say_what_to_write(tmp_path: Path) -> None:
                                        "status: draft\n---\n\n## A\n\n- [ ] b\n", "utf-8")
     (tmp_path / "case.md").write_text(head.format(n="102") + "title: Case\nstatus: Draft\n"
                                       "---\n\n## A\n\n- [ ] b\n", "utf-8")
+    (tmp_path / "indent.md").write_text(head.format(n="103") + "title: Indented\n"
+                                        "  status: draft\n---\n\n## A\n\n- [ ] b\n", "utf-8")
     found = {p.path: p for p in lint_root(tmp_path)}
+    assert "check the indentation" in found["indent.md"].message, found["indent.md"].message
+    assert "quoted" not in found["indent.md"].message
     assert found["colon.md"].rule == "FM002" and found["colon.md"].line == 7
     assert "must be quoted: title: \"...\"" in found["colon.md"].message
     assert found["case.md"].rule == "FM004"
     assert "(did you mean 'draft'?)" in found["case.md"].message
+
+
+def test_a_review_date_before_the_effective_date_is_reported_once(tmp_path: Path) -> None:
+    """By DC001; by DC002 (overdue) only when DC001 is off."""
+    source = (FIXTURES / "rules/DC001/bad-year-typo.md").read_text("utf-8").replace(" {DC001}", "")
+    (tmp_path / "a.md").write_text(source, "utf-8")
+    (tmp_path / "safetykb.yml").write_text("content_dirs: [.]\n", "utf-8")
+    assert [p.rule for p in lint_root(tmp_path) if p.rule.startswith("DC")] == ["DC001"]
+    (tmp_path / "safetykb.yml").write_text("content_dirs: [.]\nrules:\n  DC001: off\n", "utf-8")
+    assert [p.rule for p in lint_root(tmp_path) if p.rule.startswith("DC")] == ["DC002"]

@@ -489,7 +489,7 @@ def _xml(value: str) -> str:
 def atom_feed(history: History, site_url: str, title: str = "What changed",
               limit: int = 50, link: Callable[[str], str | None] | None = None,
               feed_url: str | None = None, only: Collection[str] | None = None,
-              today: dt.date | None = None) -> str:
+              today: dt.date | None = None, lang: str = "en") -> str:
     """An Atom 1.0 feed (RFC 4287) of :func:`latest_changes`, as UTF-8 XML text.
 
     ``site_url`` is the site's address (the feed's id and link); ``link``
@@ -534,7 +534,7 @@ def atom_feed(history: History, site_url: str, title: str = "What changed",
             sub(sub(entry, "author"), "name", r.approved_by)
         summary = r.change_note or r.title
         if later:
-            summary += " " + _labels("en")["takes_effect"].format(date=r.effective)
+            summary += " " + _labels(lang)["takes_effect"].format(date=r.effective)
         sub(entry, "summary", summary)
     ET.indent(feed)
     return ('<?xml version="1.0" encoding="utf-8"?>\n'

@@ -127,7 +127,14 @@ def _first_line_title(lines: list[str]) -> bool:
         return False
     first = lines[filled[0]]
     after = lines[filled[0] + 1] if filled[0] + 1 < len(lines) else ""
-    return (len(first.strip()) <= 120 and not after.strip() and not first.startswith((" ", "\t"))
+    text = first.strip()
+    # A title names; it is not a sentence ("Wear ear defenders. Visitors
+    # too."), a lead-in ("Steps:") or Markdown of another kind (a table, a
+    # quote, a rule).
+    sentence = text.endswith(tuple(".。:：;；?？!！")) or ". " in text or "。" in text
+    markup = text.startswith(("|", ">", "[", "-", "=", "*", "_", "#", "<"))
+    return (len(text) <= 80 and not after.strip() and not first.startswith((" ", "\t"))
+            and not sentence and not markup
             and not (_BULLET.match(first) or _CLAUSE.match(first)))
 
 

@@ -235,11 +235,16 @@ def _yaml_error(exc: yaml.MarkedYAMLError, fm_text: str) -> tuple[int, int, str]
     if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
         what += " (use spaces, not tabs, to indent YAML)"
     elif "mapping values are not allowed" in problem and mark is not None \
-            and mark.line < len(lines) and ":" in lines[mark.line]:
-        # `title: Hot work: permits` — a second colon in a plain value.
-        key = lines[mark.line].split(":", 1)[0].strip()
-        what += (f" (a value with ': ' in it must be quoted: {key}: \"...\")" if key
-                 else " (a value with ': ' in it must be quoted)")
+            and mark.line < len(lines):
+        text = lines[mark.line]
+        first = text.find(": ")
+        if text[:1].isspace():
+            # `  owner: x` under `title: y`: an indented key, not a colon in a value.
+            what += " (check the indentation: top-level fields start at the line's start)"
+        elif 0 <= first < mark.column:
+            # `title: Hot work: permits` — a second colon in a plain value.
+            key = text[:first].strip().removeprefix("- ").strip()
+            what += f" (a value with ': ' in it must be quoted: {key}: \"...\")"
     return line, column, what
 
 

@@ -543,11 +543,12 @@ def _break_before_labels(tok: Token) -> None:
     from .pdf.content import is_label_line
 
     lines = tok.content.split("\n")
-    breaks = [child for child in tok.children or [] if child.type == "softbreak"]
+    breaks = [child for child in tok.children or []
+              if child.type in ("softbreak", "hardbreak")]
     if len(breaks) != len(lines) - 1:
         return  # a line break inside code or HTML: leave the paragraph as written
     for child, line in zip(breaks, lines[1:], strict=True):
-        if is_label_line(line):
+        if child.type == "softbreak" and is_label_line(line):
             child.type, child.tag = "hardbreak", "br"
 
 

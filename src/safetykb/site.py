@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .current import is_archived, is_current, is_draft, is_listed, is_published
+from .gitcontrol import int_value
 from .history import (
     History,
     atom_feed,
@@ -324,10 +325,12 @@ def _now_in_force_pages(kb: KnowledgeBase, history: History) -> list[SitePage]:
     today = default_today().isoformat()
     out = []
     for doc in kb.documents:
-        if not (doc.fm_ok and doc.id and is_current(doc)):
+        # (With a newer revision approved ahead, that one has the address.)
+        if not (doc.fm_ok and doc.id and is_current(doc)) or doc.next_revision is not None:
             continue
+        revision = int_value(doc, "revision")
         ahead = [r for r in history.get(doc.relpath, []) if r.status == "approved"
-                 and r.revision == doc.meta.get("revision") and r.effective > r.date[:10]
+                 and r.revision == revision and r.effective > r.date[:10]
                  and r.effective <= today]
         if not ahead:
             continue
@@ -442,4 +445,4 @@ def feed(kb: KnowledgeBase) -> str:
     return atom_feed(history, base, "What changed", RECENT_LIMIT,
                      link=(lambda path: base + quote(page_dir(path))) if base else None,
                      feed_url=base + FEED if base else None, only=in_force,
-                     today=default_today())
+                     today=default_today(), lang=kb.config.lang)

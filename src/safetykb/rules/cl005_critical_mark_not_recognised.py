@@ -34,8 +34,8 @@ LEVEL = "error"
 SCOPE = "document"
 
 #: ``(!)`` written another way, at the start of an item's text: in emphasis,
-#: with full-width characters or spaces, or doubled.
-_LOOKALIKE = re.compile(r"^(?:\*\*|__|\*|_)?\s*[(（]\s*[!！]+\s*[)）]|^[(（]\s*[!！]+\s*[)）]")
+#: with full-width characters or spaces (``(!!)`` is a plant's own mark, not this).
+_LOOKALIKE = re.compile(r"^(?:\*\*|__|\*|_)?\s*[(（]\s*[!！]\s*[)）]")
 #: A tick box with the mark stuck to it: ``[ ](!)`` (a link to "!").
 _STUCK = re.compile(r"^\[[ xX]\]\(\s*[!！]")
 
@@ -44,8 +44,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not doc.fm_ok or doc.type != "checklist":
         return
     for item in doc.items:
-        # A recognised mark is taken off the text; what is left is a lookalike.
-        if _LOOKALIKE.match(item.text):
+        # A recognised mark is taken off the text; what is left is a lookalike
+        # (after a recognised one, "(!) (!) text", a doubled mark: left be).
+        if not item.critical and _LOOKALIKE.match(item.text):
             yield Finding(item.line, "this critical mark is not recognised, so the item "
                                      "prints as an ordinary one: write it as plain '(!)' right "
                                      "after the box: '- [ ] (!) text'")

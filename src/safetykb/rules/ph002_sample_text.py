@@ -33,16 +33,21 @@ DESCRIPTION = "An approved document still holds the sample text of safetykb init
 LEVEL = "warning"
 SCOPE = "document"
 
-#: The values ``init`` writes ("Example: Production") and its samples' note.
-_SAMPLE_VALUE = re.compile(r"^Example:\s")
+#: The values ``init``'s samples carry, and their note.
+SAMPLE_VALUES = {
+    "owner": ("Example: Production", "Example: Safety Department"),
+    "author": ("Example: Safety Engineer",),
+    "approved_by": ("Example: Production Manager", "Example: Plant Manager"),
+}
 _SAMPLE_NOTE = re.compile(r"written by `?safetykb init`? to show the format")
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not doc.fm_ok or doc.status != "approved":
         return
-    for key, value in doc.meta.items():
-        if isinstance(value, str) and _SAMPLE_VALUE.match(value):
+    for key, samples in SAMPLE_VALUES.items():
+        value = doc.meta.get(key)
+        if isinstance(value, str) and value.strip() in samples:
             yield Finding(doc.line_of(key), f"{key} is still the sample value {value!r} that "
                                            "safetykb init wrote: write the real one")
     match = _SAMPLE_NOTE.search(doc.body)
