@@ -30,7 +30,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gitcontrol import GitError, _batch, _before_document, _git_run, int_value
+from .gitcontrol import GitError, _batch, _before_document, _git, int_value
 from .history import NOT_A_REPOSITORY, SHALLOW, git_state
 from .loader import parse_body
 from .model import Document, KnowledgeBase
@@ -47,21 +47,17 @@ def takes_effect_later(doc: Document, today: dt.date) -> dt.date | None:
     return effective if effective is not None and effective > today else None
 
 
-def _run(root: Path, args: list[str]) -> bytes | None:
-    try:
-        result = _git_run(root, ["-c", "core.quotePath=false", *args])
-    except GitError:
-        return None
-    return result.stdout if result.returncode == 0 else None
-
-
 def _versions(root: Path, relpath: str) -> list[tuple[str, str]]:
     """(commit, path at that commit, from the repository's top) of every
     commit on the main line that changed ``relpath``, newest first."""
-    out = _run(root, ["log", "--first-parent", "--diff-merges=first-parent", "--follow", "-M",
-                      "--name-status", f"--format={_COMMIT}%H", "--", relpath])
+    try:
+        out = _git(root, ["-c", "core.quotePath=false", "log", "--first-parent",
+                          "--diff-merges=first-parent", "--follow", "-M", "--name-status",
+                          f"--format={_COMMIT}%H", "--", relpath])
+    except GitError:
+        return []
     versions: list[tuple[str, str]] = []
-    for chunk in (out or b"").decode("utf-8", "surrogateescape").split(_COMMIT)[1:]:
+    for chunk in out.decode("utf-8", "surrogateescape").split(_COMMIT)[1:]:
         lines = [line for line in chunk.split("\n") if line]
         if len(lines) < 2:
             continue

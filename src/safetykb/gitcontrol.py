@@ -79,12 +79,16 @@ def fetch_hint(ref: str) -> str:
             f"+{branch}:refs/remotes/{remote}/{branch} (then use --against {remote}/{branch})")
 
 
+def _is_shallow(root: Path) -> bool:
+    return _git_run(root, ["rev-parse", "--is-shallow-repository"]).stdout.strip() == b"true"
+
+
 def _missing_ref_hint(root: Path, ref: str) -> str:
     """What to do about a ``ref`` that is not here: in a shallow clone (CI)
     fetch it; in a full one it is probably misspelt (``main`` in a
     repository whose branch is ``master``): name the branches there are, and
     how to fetch it when there is a remote."""
-    shallow = _git_run(root, ["rev-parse", "--is-shallow-repository"]).stdout.strip() == b"true"
+    shallow = _is_shallow(root)
     if shallow or _SHA.fullmatch(ref):
         return fetch_hint(ref)
     listed = _git_run(root, ["for-each-ref", "--count=12", "--sort=-committerdate",
@@ -159,7 +163,7 @@ def base_commit(root: Path, ref: str) -> tuple[str, str | None]:
             return commit, None
         return base, (f"compared with {ref} as it was at {base[:10]}, where this branch "
                       f"began (what {ref} gained since is not this change)")
-    shallow = _git_run(root, ["rev-parse", "--is-shallow-repository"]).stdout.strip() == b"true"
+    shallow = _is_shallow(root)
     why = ("this is a shallow clone: fetch the history (git fetch --unshallow) to compare "
            "with where the branch began" if shallow else
            "their histories are unrelated (or HEAD has no commit yet)")

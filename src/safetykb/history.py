@@ -35,6 +35,7 @@ import yaml
 from .links import upcoming_uri
 from .loader import _Loader
 from .register import md_cell
+from .schema import parse_date
 
 #: Lines of context around each change: enough for the whole front matter to
 #: stand in the first hunk whenever a field in it changed.
@@ -433,8 +434,8 @@ def latest_changes(history: History, limit: int = 50,
 
 def approved_ahead(revision: Revision, today: dt.date | None) -> bool:
     """True when ``revision`` was approved to take effect after ``today``."""
-    return (today is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", revision.effective) is not None
-            and revision.effective > today.isoformat())
+    effective = parse_date(revision.effective)
+    return today is not None and effective is not None and effective > today
 
 
 def what_changed_html(history: History, limit: int = 50, lang: str = "en",

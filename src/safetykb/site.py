@@ -9,6 +9,7 @@ are published with directory URLs (``procedures/a/x.md`` at
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import posixpath
@@ -21,6 +22,7 @@ from .current import is_archived, is_current, is_draft, is_listed, is_published
 from .gitcontrol import int_value
 from .history import (
     History,
+    approved_ahead,
     atom_feed,
     history_html,
     kb_history,
@@ -322,16 +324,18 @@ def _now_in_force_pages(kb: KnowledgeBase, history: History) -> list[SitePage]:
     notices, bookmarks, e-mails) while the one before it was in force: once
     it is in force itself, a page there that leads to the document, not a
     page that is gone."""
-    today = default_today().isoformat()
+    today = default_today()
     out = []
     for doc in kb.documents:
         # (With a newer revision approved ahead, that one has the address.)
         if not (doc.fm_ok and doc.id and is_current(doc)) or doc.next_revision is not None:
             continue
         revision = int_value(doc, "revision")
+        # Approved before its effective date (ahead then), in force now.
         ahead = [r for r in history.get(doc.relpath, []) if r.status == "approved"
-                 and r.revision == revision and r.effective > r.date[:10]
-                 and r.effective <= today]
+                 and r.revision == revision
+                 and approved_ahead(r, dt.date.fromisoformat(r.date[:10]))
+                 and not approved_ahead(r, today)]
         if not ahead:
             continue
         uri = upcoming_uri(doc.relpath)
