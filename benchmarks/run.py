@@ -551,6 +551,44 @@ def measure_search_material(kb: Path, work: Path) -> dict[str, float]:
     return result
 
 
+#: The calibration page's script: the search box of our site with no engine
+#: behind it; the third character typed shows one result at once, each later
+#: key replaces it.
+_FLOOR_SCRIPT = """(function () {
+  var input = document.getElementById("skb-search-input");
+  var list = document.querySelector(".md-search-result__list");
+  var toggle = document.getElementById("__search");
+  input.addEventListener("focus", function () {
+    if (toggle && !toggle.checked) { toggle.checked = true; toggle.dispatchEvent(new Event("change")); }
+  });
+  input.addEventListener("input", function () {
+    if (input.value.trim().length < 3) return;
+    var item = document.createElement("li");
+    item.className = "md-search-result__item";
+    item.textContent = input.value;
+    list.replaceChildren(item);
+  });
+})();
+"""
+
+
+def measure_search_floor(kb: Path, work: Path) -> dict[str, float]:
+    """Calibration, not a search: our site's pages with a search box that
+    needs no engine (the third character typed shows a result at once). Its
+    "first s" is what this harness on this machine takes for the page, the
+    click and the typing alone; an engine's own cost is its "first s" above
+    this one."""
+    ours, _ = _search_sites(kb)
+    copy = work / "search-floor"
+    shutil.copytree(ours, copy, copy_function=os.link,
+                    ignore=lambda folder, names: ["pagefind"] if Path(folder) == ours else [])
+    script = copy / "assets" / "safetykb" / "site.js"
+    script.unlink()  # a hard link to the measured site's file: replaced, not written
+    script.write_text(_FLOOR_SCRIPT, "utf-8")
+    result = _cold_search(copy, "#skb-search-input")
+    return {k: v for k, v in result.items() if k != "search KB"}
+
+
 MEASUREMENTS: dict[str, Measurement] = {
     "check": measure_check,
     "check-warm": measure_check_warm,
@@ -564,6 +602,7 @@ MEASUREMENTS: dict[str, Measurement] = {
     "history": measure_history,
     "search": measure_search,
     "search-material": measure_search_material,
+    "search-floor": measure_search_floor,
 }
 
 
@@ -612,9 +651,9 @@ def main() -> None:
         for group in _groups(names):
             runs: dict[str, list[dict[str, float]]] = {name: [] for name in group}
             for n in range(args.runs):
-                # Paired measurements alternate (A B, B A, ...): a machine whose
-                # speed drifts during the run slows both alike.
-                for name in group if n % 2 == 0 else reversed(group):
+                # The measurements of a group take turns (A B C, B C A, ...): a
+                # machine whose speed drifts during the run slows them alike.
+                for name in group[n % len(group):] + group[:n % len(group)]:
                     with tempfile.TemporaryDirectory(dir=OUT) as tmp:
                         runs[name].append(MEASUREMENTS[name](kb, Path(tmp)))
                     print(f"  {size:>5} {name:<18} run {n + 1}: "
@@ -638,15 +677,20 @@ def main() -> None:
 
 #: Measured in turns, run by run: their ratio is a target.
 PAIRED = ("build", "material-baseline")
+#: Measured in turns too: the two engines side by side, and the calibration.
+SEARCH_GROUP = ("search", "search-material", "search-floor")
 
 
 def _groups(names: list[str]) -> list[tuple[str, ...]]:
-    """The measurements in order, the paired ones as one group when both are asked."""
+    """The measurements in order; those of a group asked for together (two
+    or more of it) are one group, measured in turns."""
     out: list[tuple[str, ...]] = []
     for name in names:
-        if name in PAIRED and all(n in names for n in PAIRED):
-            if PAIRED not in out:
-                out.append(PAIRED)
+        group = next((g for g in (PAIRED, SEARCH_GROUP) if name in g), None)
+        asked = tuple(n for n in group if n in names) if group else ()
+        if len(asked) > 1:
+            if asked not in out:
+                out.append(asked)
         else:
             out.append((name,))
     return out
