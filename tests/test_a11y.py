@@ -39,6 +39,7 @@ PAGES = [
     "procedures/actions/act-grind-001/",
     "checklists/press/cl-press-001/",
     "checklists/team/cl-hd-001/",
+    "checklists/lockout/cl-loto-001/",
     "reference/register/",
     "reference/hazards/",
     "reference/hazards/bursting-wheel/",

@@ -114,6 +114,49 @@ def test_first_item_is_visible_without_scrolling_on_a_phone(
     assert not outside, outside
 
 
+_ANSWER_LAYOUT = """() => {
+  const rows = [...document.querySelectorAll('article ul.skb-inspection > li')].map(li => {
+    const boxes = li.querySelector(':scope > .skb-answers');
+    const text = document.createRange();
+    text.setStartAfter(boxes);
+    text.setEndAfter(li.lastChild);
+    const cells = [...boxes.children].map(b => b.getBoundingClientRect());
+    return {text: text.getBoundingClientRect().right, boxes: boxes.getBoundingClientRect().left,
+            right: boxes.getBoundingClientRect().right,
+            centres: cells.map(c => c.left + c.width / 2), visible: boxes.offsetParent !== null,
+            top: li.getBoundingClientRect().top, boxTop: cells[0].top};
+  });
+  const head = document.querySelector('article .skb-answer-head');
+  const names = [...head.querySelectorAll('[aria-hidden]')].map(n => {
+    const r = n.getBoundingClientRect(); return {text: n.textContent, centre: r.left + r.width / 2};
+  });
+  const focusable = document.querySelectorAll('.skb-answers [tabindex], .skb-answers input');
+  return {rows, names, width: document.documentElement.scrollWidth, focusable: focusable.length};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}])
+def test_inspection_questions_have_yes_no_na_boxes_as_on_the_sheet(
+        browser: Browser, base_url: str, viewport: dict[str, int], tmp_path: Path) -> None:
+    context = browser.new_context(viewport=viewport)
+    tab = context.new_page()
+    tab.goto(base_url + "checklists/lockout/cl-loto-001/")
+    layout = tab.evaluate(_ANSWER_LAYOUT)
+    tab.screenshot(path=str(tmp_path / "inspection.png"), full_page=True)
+    context.close()
+    assert [n["text"] for n in layout["names"]] == ["Yes", "No", "N/A"]
+    assert len(layout["rows"]) == 8 and layout["width"] <= viewport["width"]
+    for row in layout["rows"]:
+        assert row["visible"] and row["right"] <= viewport["width"], row
+        # The question wraps before its boxes, which stand on its first line.
+        assert row["text"] <= row["boxes"], row
+        assert abs(row["boxTop"] - row["top"]) < 12, row
+        # Each box under its column name.
+        for box, name in zip(row["centres"], layout["names"], strict=True):
+            assert abs(box - name["centre"]) < 1.5, (row, layout["names"])
+    assert layout["focusable"] == 0
+
+
 def test_steps_that_start_with_a_paragraph_stay_open_on_a_phone(
         phone: tuple[Page, list[str]], base_url: str) -> None:
     """An action whose Steps section opens with a sentence before the list:

@@ -24,7 +24,7 @@ from safetykb.tags import TagIndex
 GOLDEN = FIXTURES / "golden"
 CASES = ["procedures/actions/act-loto-001.md", "procedures/hidden-danger/proc-saf-001.md",
          "procedures/training/proc-trn-001.md", "checklists/press/cl-press-001.md",
-         "checklists/team/cl-hd-001.md"]
+         "checklists/team/cl-hd-001.md", "checklists/lockout/cl-loto-001.md"]
 
 
 def _compare(path: Path, actual: str, update: bool) -> None:

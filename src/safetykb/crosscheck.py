@@ -5,7 +5,8 @@ by construction; this is the independent proof, run on every page the build
 publishes. It reads the *published HTML* back and compares it with the
 checked document: the same number of ``##`` sections, in each section the
 same lists with the same number of entries (the steps of a procedure or an
-action), and the same number of checklist tick boxes. A mismatch fails the
+action), and a place to answer each checklist item: its tick box, or its
+Yes / No / N/A boxes on an inspection checklist. A mismatch fails the
 build naming the document: an operator must never follow "step 19" of a
 nine-step lockout.
 """
@@ -25,6 +26,7 @@ class _Shape(HTMLParser):
         self.sections: list[list[int]] = []
         self.preamble: list[int] = []
         self.boxes = 0
+        self.answers = 0  # Yes / No / N/A groups (render.answer_columns)
         self._lists: list[int] = []  # open lists: index into the current counts, per depth
 
     def _counts(self) -> list[int]:
@@ -41,6 +43,8 @@ class _Shape(HTMLParser):
             self._counts()[self._lists[0]] += 1
         elif tag == "input" and dict(attrs).get("type") == "checkbox":
             self.boxes += 1
+        elif tag == "span" and dict(attrs).get("class") == "skb-answers":
+            self.answers += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("ul", "ol") and self._lists:
@@ -60,7 +64,11 @@ def mismatch(doc: Document, published_html: str) -> str | None:
         if checked != counts:
             return (f"section '{section.title}' (line {section.line}): the page shows lists "
                     f"of {counts} entries, the checked document {checked}")
-    if shape.boxes != len(doc.items):
-        return (f"the page has {shape.boxes} checklist tick boxes, the checked document "
+    inspection = doc.type == "checklist" and doc.meta.get("mode") == "inspection"
+    places, other = ((shape.answers, shape.boxes) if inspection else (shape.boxes, shape.answers))
+    kind = "Yes / No / N/A answer groups" if inspection else "checklist tick boxes"
+    if places != len(doc.items) or other:
+        extra = f" (and {other} of the other kind)" if other else ""
+        return (f"the page has {places} {kind}{extra}, the checked document "
                 f"{len(doc.items)} items")
     return None

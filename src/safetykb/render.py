@@ -12,7 +12,7 @@ import functools
 import importlib.util
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -44,6 +44,8 @@ LABELS = {
         "hazards": "Hazards", "ppe": "Wear", "safety": "Hazards and protective equipment",
         "emergency": "Emergency", "details": "Document details", "tags": "Keywords",
         "area": "Area",
+        "yes": "Yes", "no": "No", "na": "N/A",
+        "answer_each": "Answer each question Yes, No or N/A.",
     },
     "zh": {
         "id": "编号", "revision": "版次", "status": "状态", "owner": "归口部门",
@@ -59,6 +61,8 @@ LABELS = {
         "hazards": "危险", "ppe": "劳保用品", "safety": "危险与劳动防护用品",
         "emergency": "应急处置", "details": "文件信息", "tags": "关键词",
         "area": "区域",
+        "yes": "是", "no": "否", "na": "不适用",
+        "answer_each": "逐项回答：是、否或不适用。",
     },
 }
 
@@ -479,11 +483,47 @@ def document_html(doc: Document, kb: KnowledgeBase) -> RenderedPage:
         if url is not None:
             tok.attrs[attr] = url
 
-    return render_markdown(doc.body, kb.config.allowed_html_tags, rewrite)
+    page = render_markdown(doc.body, kb.config.allowed_html_tags, rewrite)
+    if doc.type == "checklist" and doc.meta.get("mode") == "inspection":
+        page = replace(page, html=answer_columns(page.html, labels))
+    return page
 
 
-#: An id written in text: not part of a longer word or id.
-_ID_IN_TEXT = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![\w-])")
+#: In sanitised HTML: list tags, and a task list's tick box.
+_LIST_TAG = re.compile(r"<(/?)(ul|li)\b([^>]*)>")
+_TICK_BOX = re.compile(r'<input\b[^>]*\bclass="task-list-item-checkbox"[^>]*>')
+
+
+def answer_columns(body: str, labels: dict[str, str]) -> str:
+    """An inspection checklist's page as its sheet: each question is answered
+    in Yes / No / N/A boxes at its right (the sheet's columns), not with a
+    tick box, and each list of questions has the column names above it.
+    Screen readers hear "Answer each question Yes, No or N/A." once per list
+    (the boxes are not read out on every item). Runs on the sanitised HTML:
+    the markup is the renderer's own, and none of it is searched."""
+    names = "".join(f'<span aria-hidden="true">{_esc(labels[k])}</span>'
+                    for k in ("yes", "no", "na"))
+    head = (f'<p class="skb-answer-head" data-pagefind-ignore>'
+            f'<span class="skb-sr">{_esc(labels["answer_each"])}</span>{names}</p>')
+    out: list[str] = []
+    pos = depth = 0
+    for match in _LIST_TAG.finditer(body):
+        closing, tag, attrs = match.groups()
+        if tag == "li":
+            depth = max(0, depth - 1) if closing else depth + 1
+        elif not closing and not depth and attrs == ' class="contains-task-list"':
+            out += [body[pos:match.start()], head,
+                    '<ul class="contains-task-list skb-inspection">']
+            pos = match.end()
+    out.append(body[pos:])
+    boxes = ('<span class="skb-answers" aria-hidden="true" data-pagefind-ignore>'
+             + "<span></span>" * 3 + "</span>")
+    return _TICK_BOX.sub(boxes, "".join(out))
+
+
+#: An id written in text: not part of a longer Latin word or id. (Chinese
+#: text runs into an id with no space: "按PROC-HD-001整改" names it too.)
+_ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9_-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![A-Za-z0-9_-])")
 
 
 _PUBLISHED_IDS: dict[int, tuple[list[Document], int, dict[str, Document]]] = {}
