@@ -559,7 +559,10 @@ _FLOOR_SCRIPT = """(function () {
   var list = document.querySelector(".md-search-result__list");
   var toggle = document.getElementById("__search");
   input.addEventListener("focus", function () {
-    if (toggle && !toggle.checked) { toggle.checked = true; toggle.dispatchEvent(new Event("change")); }
+    if (toggle && !toggle.checked) {
+      toggle.checked = true;
+      toggle.dispatchEvent(new Event("change"));
+    }
   });
   input.addEventListener("input", function () {
     if (input.value.trim().length < 3) return;
