@@ -423,6 +423,81 @@ def test_keyboard_reaches_the_results_and_escape_closes(browser: Browser, base_u
     context.close()  # type: ignore[attr-defined]
 
 
+_FOCUSED = """() => {
+  const e = document.activeElement, r = e.getBoundingClientRect();
+  return {tag: e.tagName, id: e.id, inResults: !!e.closest('.md-search__output'),
+          shown: r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight
+                 && getComputedStyle(e).visibility !== 'hidden'};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900},
+                                      {"width": 390, "height": 844}])
+def test_escape_from_a_result_leaves_no_focus_in_the_closed_search(
+        browser: Browser, base_url: str, viewport: dict[str, int]) -> None:
+    """Escape pressed on a result (not in the box) closes the search; the Tab
+    order goes on from the search box, never into the hidden results."""
+    context = browser.new_context(viewport=viewport)
+    tab = context.new_page()
+    tab.goto(base_url)
+    tab.keyboard.press("/")
+    search(tab, "power press")
+    tab.keyboard.press("ArrowDown")
+    tab.keyboard.press("ArrowDown")
+    assert tab.evaluate(_FOCUSED)["inResults"]
+    tab.keyboard.press("Escape")
+    assert tab.evaluate("document.getElementById('__search').checked") is False
+    assert not tab.evaluate(_FOCUSED)["inResults"]
+    for _ in range(3):
+        tab.keyboard.press("Tab")
+        focused = tab.evaluate(_FOCUSED)
+        assert not focused["inResults"] and focused["shown"], focused
+    context.close()
+
+
+def test_every_tab_stop_of_the_header_is_on_screen(browser: Browser, base_url: str) -> None:
+    """From the top of a page, each of the first Tab stops is something to
+    be seen (Material writes an invisible palette radio button when the
+    palette list has one entry: no stop for it)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(base_url + "checklists/press/cl-press-001/")
+    stops = []
+    for _ in range(6):
+        tab.keyboard.press("Tab")
+        stops.append(tab.evaluate(_FOCUSED))
+    context.close()
+    assert all(s["shown"] for s in stops), stops
+    assert not any(s["id"].startswith("__palette") for s in stops), stops
+
+
+@pytest.mark.parametrize("uri", ["checklists/press/cl-press-001/",
+                                 "procedures/hidden-danger/proc-saf-001/"])
+def test_skip_to_content_leads_to_the_top_of_the_document(
+        browser: Browser, base_url: str, uri: str) -> None:
+    """"Skip to content" leads above the banner and the title, not to the
+    first section (which skipped the header, the Print link and a
+    superseded page's banner); the page's contents are listed as before."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(base_url + uri)
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("document.activeElement.classList.contains('md-skip')")
+    tab.keyboard.press("Enter")
+    tab.keyboard.press("Tab")
+    where = tab.evaluate("""() => {
+      const y = e => e.getBoundingClientRect().top + scrollY;
+      const h2 = document.querySelector('article h2');
+      const first = document.querySelector('article .skb-banner, article h1');
+      return {focus: y(document.activeElement), h2: y(h2), top: y(first),
+              inArticle: !!document.activeElement.closest('article'),
+              toc: [...document.querySelectorAll('.md-nav--secondary a')].map(a => a.hash)};
+    }""")
+    context.close()
+    assert where["inArticle"] and where["focus"] < where["h2"], where
+    assert where["toc"] and "#skb-doc" not in where["toc"], where
+
+
 def test_result_opens_with_the_words_highlighted(browser: Browser, base_url: str) -> None:
     tab, context = _fresh(browser, base_url)
     tab.locator("#skb-search-input").click()

@@ -84,6 +84,8 @@ log = get_plugin_logger(__name__)
 #: Where the site publishes the JSON Schema of front matter.
 SCHEMA_PATH = "schema/front-matter.json"
 _ID_ATTR = re.compile(r'\sid="([^"]*)"')
+#: The top of a document page (overrides/main.html): where "Skip to content" leads.
+DOC_ANCHOR = "skb-doc"
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 #: Languages a page's interface (Material's labels) can be shown in.
 PAGE_LANGUAGES = ("en", "zh")
@@ -363,7 +365,15 @@ class SafetyKBPlugin(BasePlugin):  # type: ignore[type-arg]
             raise PluginError(f"safetykb: {where}: the published page differs from the "
                               f"checked document: {done.mismatch}")
         self.headers[ours.uri] = done.header
-        page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
+        toc = rendered.toc
+        if ours.document is not None:
+            # Material's "Skip to content" leads to the first entry of the
+            # table of contents (the first "##" heading, past the banner, the
+            # title and the header): a level-1 entry for the page's top
+            # (main.html's id), whose children Material shows as the contents.
+            toc = [{"level": 1, "id": DOC_ANCHOR, "name": html.escape(ours.title),
+                    "children": toc}]
+        page.toc = get_toc(toc)  # type: ignore[arg-type]
         # What MkDocs checks links to anchors against (validation.anchors).
         page.present_anchor_ids = {html.unescape(m) for m in _ID_ATTR.findall(rendered.html)}
         return (self.marker if ours.source is not None else "") + rendered.html

@@ -296,6 +296,8 @@
     return q.length < 2 || (q.length < 3 && !/[A-Z0-9]/.test(q));
   }
   var running = false, pending = false;
+  /* Focus given back to the box as the search closes: it does not open it. */
+  var quiet = false;
 
   function changed() {
     asked++;
@@ -426,12 +428,18 @@
     input.addEventListener("input", function (e) { if (!e.isComposing) changed(); });
     input.addEventListener("compositionend", changed);
     // Pointing at the box or focusing it starts the engine.
-    input.addEventListener("focus", function () { open(); load(); });
+    input.addEventListener("focus", function () { if (!quiet) open(); load(); });
     input.addEventListener("pointerenter", function () { load(); });
     input.addEventListener("pointerdown", function () { load(); });
+    // Closed, the results are out of the Tab order (and the reach of a
+    // screen reader): they stay in the page, hidden, for when it opens again.
+    var output = input.closest(".md-search").querySelector(".md-search__output");
+    var shut = function () { if (output) output.inert = !(toggle && toggle.checked); };
+    shut();
     if (toggle) {
       toggle.addEventListener("change", function () {
         lock(toggle.checked);
+        shut();
         if (toggle.checked && document.activeElement !== input) input.focus();
       });
     }
@@ -452,6 +460,13 @@
       if (e.key === "Escape") {
         e.preventDefault();
         close();
+        // From a result too: the Tab order goes on from the search box, not
+        // from a link of the closed list (hidden: no focus to be seen).
+        if (inList) {
+          quiet = true;
+          input.focus({ preventScroll: true });
+          quiet = false;
+        }
         input.blur();
       } else if (e.key === "ArrowDown" && all.length) {
         e.preventDefault();
