@@ -188,6 +188,29 @@ def test_init_new_and_import_keep_an_area_in_one_folder(tmp_path: Path) -> None:
     assert new.stdout.split() == ["PROC-GEN-002", "procedures/general/proc-gen-002.md"]
 
 
+def test_init_config_names_areas_when_its_example_is_uncommented(tmp_path: Path) -> None:
+    """The ``areas:`` example in the ``safetykb.yml`` init writes is valid as
+    it stands: uncommented, a LOTO area is named, and GEN keeps its name."""
+    from safetykb.config import load_config
+    from safetykb.loader import load_kb
+    from safetykb.site import area_names
+
+    kb = tmp_path / "kb"
+    run("init", kb)
+    config = kb / "safetykb.yml"
+    lines = config.read_text("utf-8").splitlines()
+    start = lines.index("# areas:")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("#   "))
+    example = [line[2:] for line in lines[start:end]]
+    assert example[:2] == ["areas:", "  LOTO: Lockout and tagout"], example
+    config.write_text("\n".join(lines + example) + "\n", "utf-8")
+    made = run("new", "procedure", "Lock out a press", "--area", "LOTO", "--root", kb)
+    assert made.returncode == 0, made.stderr
+    assert run("check", "--root", kb).returncode == 0
+    names = area_names(load_kb(kb, load_config(kb)))
+    assert names == {"loto": "Lockout and tagout", "gen": "General"}, names
+
+
 @pytest.mark.parametrize("fmt", ["md", "csv", "json"])
 def test_register_lists_current_documents(fmt: str) -> None:
     result = run("register", "--format", fmt, "--root", SITE_KB)

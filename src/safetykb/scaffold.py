@@ -52,6 +52,14 @@ content_dirs: [procedures, checklists]
 # Address of the published site: printed sheets carry it as a QR code.
 site_url: ""
 
+# Names of the areas in the navigation and on tag pages, by area code (the
+# middle part of an id: PROC-LOTO-001 is filed in procedures/loto/). An area
+# without a name here shows as its code when it has at most 3 letters (HD),
+# else as a folder name (Loto). Added to the default list (GEN: General):
+# areas:
+#   LOTO: Lockout and tagout
+#   PRESS: 冲压车间
+
 # Rule levels (error, warning, off) and options, for example:
 # rules:
 #   DC002: {level: warning, grace_days: 14}
