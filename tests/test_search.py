@@ -202,6 +202,31 @@ def test_a_full_id_finds_its_document_first(box: tuple[Page, list[str]], query: 
     assert found and found[0].rstrip("/").endswith(query.lower()), found[:3]
 
 
+@pytest.mark.parametrize(("query", "second"), [
+    ("CL-LOTO-001", D + "actions/act-loto-001/"),
+    ("ACT-LOTO-001", C + "lockout/cl-loto-001/"),
+])
+def test_a_full_id_then_the_documents_of_its_area(box: tuple[Page, list[str]], query: str,
+                                                  second: str) -> None:
+    """After the document itself, those of the same area (LOTO), before
+    those that only share the kind (CL-HD-001) or the number (PROC-TRN-001)."""
+    page, _ = box
+    found = search(page, query)
+    assert found[1] == second, (query, found[:4])
+
+
+@pytest.mark.parametrize("query", ["CL-LOTO-001", "ACT-LOTO-001", "PROC-HD-001"])
+def test_an_excerpt_does_not_repeat_the_title_above_it(box: tuple[Page, list[str]],
+                                                       query: str) -> None:
+    page, _ = box
+    search(page, query)
+    first = page.locator(".md-search-result__item").first
+    title = first.locator("article h1").first.inner_text().strip()
+    text = first.locator("article p").first.inner_text().strip()
+    assert title.startswith(query) and text, (title, text)
+    assert not text.startswith(query) and title not in text, (title, text)
+
+
 #: query -> (document, text its result must not show): print-only parts of
 #: a page are not searched (the notice of a printed page holds the page's id,
 #: so it was the excerpt of every search for an id).

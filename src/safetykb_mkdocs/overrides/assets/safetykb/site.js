@@ -147,8 +147,11 @@
     return input.getAttribute("data-skb-other").replace("#", String(n));
   }
 
-  /* An excerpt as DOM nodes: text and <mark> only, whatever the index holds. */
-  function excerpt(html) {
+  /* An excerpt as DOM nodes: text and <mark> only, whatever the index holds.
+   * One that starts with the heading it stands under (a document's excerpt
+   * opens with its id and title when the query matched them) starts after
+   * it: the heading is not said twice. */
+  function excerpt(html, heading) {
     var out = document.createElement("p");
     var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
     doc.body.childNodes.forEach(function (node) {
@@ -160,6 +163,21 @@
         out.appendChild(document.createTextNode(node.textContent || ""));
       }
     });
+    var text = out.textContent, lead = heading ? heading.trim() : "";
+    if (lead && text.trim().indexOf(lead) === 0) {
+      var cut = text.indexOf(lead) + lead.length;
+      cut += /^[\s.,;:\u3002\uff0c]*/.exec(text.slice(cut))[0].length;
+      while (cut > 0 && out.firstChild) {
+        var first = out.firstChild, len = first.textContent.length;
+        if (len <= cut) {
+          out.removeChild(first);
+          cut -= len;
+        } else {
+          first.textContent = first.textContent.slice(cut);
+          cut = 0;
+        }
+      }
+    }
     return out;
   }
 
@@ -188,7 +206,8 @@
     var h = document.createElement(level === 1 ? "h1" : "h2");
     h.textContent = heading;
     article.appendChild(h);
-    if (text) article.appendChild(excerpt(text));
+    var p = text ? excerpt(text, heading) : null;
+    if (p && p.textContent.trim()) article.appendChild(p);
     a.appendChild(article);
     return a;
   }
@@ -228,12 +247,14 @@
 
   /* A query that looks like an id or part of one (PROC-HD-001, HD-001, LOTO):
    * the document with that id first, then ids ending or starting with it,
-   * then ids holding it; procedures before actions before checklists. */
+   * then ids holding it, then ids of the same area (CL-LOTO-001: the
+   * LOTO documents before CL-HD-001); procedures before actions before
+   * checklists. */
   var ID_LIKE = /^(?=.*[-0-9])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$|^[A-Z][A-Z0-9]+$/;
   var TYPE_ORDER = { procedure: 0, action: 1, checklist: 2 };
 
   function idRank(query, id) {
-    if (!id) return 4;
+    if (!id) return 5;
     var q = query.toUpperCase().split("-"), s = id.toUpperCase().split("-");
     if (q.join("-") === s.join("-")) return 0;
     var head = s.slice(0, q.length).join("-") === q.join("-");
@@ -242,7 +263,13 @@
     for (var i = 1; i + q.length < s.length; i++) {
       if (s.slice(i, i + q.length).join("-") === q.join("-")) return 2;
     }
-    return 3;
+    // The area: the query's parts between the kind (CL, of a whole id) and
+    // the number, among the id's own.
+    var area = q.slice(q.length > 2 ? 1 : 0).filter(function (part) {
+      return !/^[0-9]+$/.test(part);
+    });
+    var middle = s.slice(1, -1);
+    return area.some(function (part) { return middle.indexOf(part) >= 0; }) ? 3 : 4;
   }
 
   /* Scores of different language bundles are not comparable (a word rare in
@@ -276,7 +303,7 @@
     });
     keyed.sort(function (a, b) {
       if (a.r !== b.r) return a.r - b.r;
-      if (a.r < 3 && a.t !== b.t) return a.t - b.t;
+      if (a.r < 4 && a.t !== b.t) return a.t - b.t;
       return a.i - b.i;
     });
     return keyed.map(function (k) { return k.d; });
