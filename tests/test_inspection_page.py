@@ -105,3 +105,4 @@ def test_an_id_in_chinese_text_links_and_counts_as_used(tmp_path: Path) -> None:
     assert re.search(r'按<a href="[^"]*act-weld-001/" title="[^"]*">ACT-WELD-001</a>整改', html)
     assert "XACT-WELD-001 不是编号" in html
     assert doc in used_by_map(kb)["ACT-WELD-001"]
+

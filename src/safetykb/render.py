@@ -77,7 +77,7 @@ GRID_FIELDS = ("revision", "effective", "review_due", "owner")
 #: (``.icons/<set>/<name>.svg`` in the installed mkdocs-material; copied into
 #: the page at build time, so no request leaves the site). First match wins.
 HAZARD_ICONS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("electric", "voltage", "shock", "live", "电"), "material/lightning-bolt"),
+    (("electr", "voltage", "shock", "live", "电"), "material/lightning-bolt"),
     (("fire", "hot", "burn", "weld", "flam", "spark", "火", "焊", "烫"), "material/fire"),
     (("explos", "爆"), "material/alert-octagram"),
     (("gas", "cylinder", "pressur", "气瓶", "压力"), "material/gas-cylinder"),
