@@ -8,6 +8,7 @@ action and a checklist with hazards and PPE, and a withdrawn procedure).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from browser_support import (
     search,
     serve,
 )
+from conftest import FIXTURES, SITE_KB, build_kb
 
 pytestmark = pytest.mark.browser
 require_chromium()
@@ -115,7 +117,7 @@ def test_first_item_is_visible_without_scrolling_on_a_phone(
 
 
 _ANSWER_LAYOUT = """() => {
-  const rows = [...document.querySelectorAll('article ul.skb-inspection > li')].map(li => {
+  const rows = [...document.querySelectorAll('article li.skb-q')].map(li => {
     const boxes = li.querySelector(':scope > .skb-answers');
     const text = document.createRange();
     text.setStartAfter(boxes);
@@ -126,34 +128,56 @@ _ANSWER_LAYOUT = """() => {
             centres: cells.map(c => c.left + c.width / 2), visible: boxes.offsetParent !== null,
             top: li.getBoundingClientRect().top, boxTop: cells[0].top};
   });
-  const head = document.querySelector('article .skb-answer-head');
-  const names = [...head.querySelectorAll('[aria-hidden]')].map(n => {
-    const r = n.getBoundingClientRect(); return {text: n.textContent, centre: r.left + r.width / 2};
-  });
+  const heads = [...document.querySelectorAll('article .skb-answer-head')].map(head =>
+    [...head.querySelectorAll('[aria-hidden]')].map(n => {
+      const r = n.getBoundingClientRect();
+      return {text: n.textContent, centre: r.left + r.width / 2};
+    }));
   const focusable = document.querySelectorAll('.skb-answers [tabindex], .skb-answers input');
-  return {rows, names, width: document.documentElement.scrollWidth, focusable: focusable.length};
+  return {rows, heads, width: document.documentElement.scrollWidth, focusable: focusable.length};
 }"""
 
 
+@pytest.fixture(scope="module")
+def inspection_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site fixture with an inspection checklist of questions grouped
+    under plain bullets, numbered, and nested under a question."""
+    work = tmp_path_factory.mktemp("inspection-site")
+    root = work / "kb"
+    shutil.copytree(SITE_KB, root)
+    shutil.copy(FIXTURES / "inspection" / "cl-loto-009.md", root / "checklists/lockout")
+    result = build_kb(root, work / "site")
+    assert result.returncode == 0, result.stderr
+    with serve(work / "site") as url:
+        yield url
+
+
 @pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}])
+@pytest.mark.parametrize(("uri", "questions", "heads"), [
+    ("checklists/lockout/cl-loto-001/", 8, 3),
+    ("checklists/lockout/cl-loto-009/", 6, 2),
+])
 def test_inspection_questions_have_yes_no_na_boxes_as_on_the_sheet(
-        browser: Browser, base_url: str, viewport: dict[str, int], tmp_path: Path) -> None:
+        browser: Browser, inspection_url: str, viewport: dict[str, int], uri: str,
+        questions: int, heads: int, tmp_path: Path) -> None:
     context = browser.new_context(viewport=viewport)
     tab = context.new_page()
-    tab.goto(base_url + "checklists/lockout/cl-loto-001/")
+    tab.goto(inspection_url + uri)
     layout = tab.evaluate(_ANSWER_LAYOUT)
     tab.screenshot(path=str(tmp_path / "inspection.png"), full_page=True)
     context.close()
-    assert [n["text"] for n in layout["names"]] == ["Yes", "No", "N/A"]
-    assert len(layout["rows"]) == 8 and layout["width"] <= viewport["width"]
+    assert len(layout["heads"]) == heads
+    names = layout["heads"][0]
+    assert [n["text"] for n in names] == ["Yes", "No", "N/A"]
+    assert len(layout["rows"]) == questions and layout["width"] <= viewport["width"]
     for row in layout["rows"]:
         assert row["visible"] and row["right"] <= viewport["width"], row
         # The question wraps before its boxes, which stand on its first line.
         assert row["text"] <= row["boxes"], row
         assert abs(row["boxTop"] - row["top"]) < 12, row
-        # Each box under its column name.
-        for box, name in zip(row["centres"], layout["names"], strict=True):
-            assert abs(box - name["centre"]) < 1.5, (row, layout["names"])
+        # Each box under its column name, nested questions too.
+        for box, name in zip(row["centres"], names, strict=True):
+            assert abs(box - name["centre"]) < 1.5, (row, names)
     assert layout["focusable"] == 0
 
 

@@ -13,9 +13,11 @@ from safetykb.config import load_config
 from safetykb.crosscheck import mismatch
 from safetykb.loader import load_kb
 from safetykb.model import KnowledgeBase
-from safetykb.render import LABELS, answer_columns, document_html, used_by_map
+from safetykb.render import LABELS, answer_columns, document_html, render_markdown, used_by_map
 
-ANSWERS = '<span class="skb-answers" aria-hidden="true" data-pagefind-ignore>'
+ANSWERS = ('<span class="skb-answers" aria-hidden="true" data-pagefind-ignore '
+           'data-search-exclude>')
+HEAD = '<p class="skb-answer-head" data-pagefind-ignore data-search-exclude>'
 
 
 def _kb(root: Path = SITE_KB) -> KnowledgeBase:
@@ -30,8 +32,7 @@ def test_each_question_has_yes_no_na_boxes_and_each_list_the_column_names() -> N
     assert html.count(ANSWERS) == len(doc.items) == 8
     assert "task-list-item-checkbox" not in html and "<input" not in html
     # One head per list of questions (three sections), read once by a screen reader.
-    heads = re.findall(r'<p class="skb-answer-head" data-pagefind-ignore>(.*?)</p>'
-                       r'<ul class="contains-task-list skb-inspection">', html)
+    heads = re.findall(re.escape(HEAD) + r'(.*?)</p><ul class="contains-task-list">', html)
     assert len(heads) == 3
     assert heads[0] == ('<span class="skb-sr">Answer each question Yes, No or N/A.</span>'
                         '<span aria-hidden="true">Yes</span><span aria-hidden="true">No</span>'
@@ -72,21 +73,35 @@ def test_cross_check_refuses_tick_boxes_on_an_inspection_page_and_the_reverse() 
         f"the checked document {count} items")
 
 
-def test_chinese_labels_and_a_nested_list_gets_no_second_head() -> None:
-    body = ('<h2 id="a">A</h2>\n<ul class="contains-task-list">\n'
-            '<li class="task-list-item"><input class="task-list-item-checkbox" '
-            'disabled="disabled" type="checkbox"> 是否？\n'
-            '<ul class="contains-task-list">\n<li class="task-list-item">'
-            '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox"> '
-            '子项？</li>\n</ul>\n</li>\n</ul>\n')
-    out = answer_columns(body, LABELS["zh"])
+def _answered(markdown: str, lang: str = "en") -> str:
+    return answer_columns(render_markdown(markdown, frozenset()).html, LABELS[lang])
+
+
+def test_chinese_labels_and_a_nested_question_gets_no_second_head() -> None:
+    out = _answered("## A\n\n- [ ] 是否？\n    - [ ] 子项？\n", "zh")
     assert out.count('class="skb-answer-head"') == 1
     assert out.count(ANSWERS) == 2
     assert ('<span class="skb-sr">逐项回答：是、否或不适用。</span>'
             '<span aria-hidden="true">是</span><span aria-hidden="true">否</span>'
             '<span aria-hidden="true">不适用</span>') in out
-    # The nested list stays a plain task list inside its item.
-    assert '<ul class="contains-task-list">\n<li class="task-list-item">' + ANSWERS in out
+    # Both questions are marked as such, the nested one inside its parent.
+    assert out.count('<li class="task-list-item skb-q">') == 2
+    assert re.search(r"是否？\n<ul class=\"contains-task-list\">\n"
+                     r'<li class="task-list-item skb-q">' + re.escape(ANSWERS), out)
+
+
+def test_numbered_questions_and_questions_under_plain_items_have_a_head() -> None:
+    """Questions in a numbered list, or grouped under plain bullets, are
+    questions too: the outermost list holding them gets the column names."""
+    numbered = _answered("## A\n\n1. [ ] One?\n2. [ ] Two?\n")
+    assert numbered.count(HEAD) == 1 and numbered.index(HEAD) < numbered.index("<ol")
+    assert numbered.count('<li class="task-list-item skb-q">') == 2
+    grouped = _answered("## A\n\n- Press line 1\n    - [ ] Guard closed?\n"
+                        "- Press line 2\n    - [ ] Guard closed?\n\n- plain\n")
+    assert grouped.count(HEAD) == 1 and grouped.index(HEAD) < grouped.index("<ul")
+    assert grouped.count(ANSWERS) == 2
+    # A list with no question gets no head.
+    assert HEAD not in _answered("## A\n\n- plain\n- items\n")
 
 
 def test_an_id_in_chinese_text_links_and_counts_as_used(tmp_path: Path) -> None:

@@ -114,3 +114,17 @@ def test_offline_index_keeps_table_cells_apart(offline_site: Path) -> None:
     text = " ".join(d["text"] for d in register)
     assert "approved" in text
     assert not re.search(r"[0-9a-z](approved|draft)\b", text), text[:400]
+
+
+def test_offline_index_leaves_out_the_answer_columns(offline_site: Path) -> None:
+    """The Yes / No / N/A column names of an inspection checklist are not
+    text to search: in Material's index (no data-pagefind-ignore there) they
+    opened every section's excerpt and matched "yes" everywhere."""
+    script = (offline_site / "search/search_index.js").read_text("utf-8")
+    index = json.loads(script.removeprefix("var __index = ").rstrip().rstrip(";"))
+    page = [d for d in index["docs"] if d["location"].startswith("checklists/lockout/cl-loto-001/")]
+    assert page, [d["location"] for d in index["docs"]][:20]
+    text = " ".join(d["text"] for d in page)
+    assert "Is stored energy released" in text
+    assert "Answer each question Yes, No or N/A." not in text
+    assert "N/A" not in text.replace("Yes, No or N/A during", ""), text[:600]

@@ -227,6 +227,19 @@ def test_an_excerpt_does_not_repeat_the_title_above_it(box: tuple[Page, list[str
     assert not text.startswith(query) and title not in text, (title, text)
 
 
+@pytest.mark.parametrize("query", ["CL-LOTO-001", "PROC-HD-001", "HD-001"])
+def test_an_id_query_marks_only_the_id(box: tuple[Page, list[str]], query: str) -> None:
+    """An id is searched by its parts, and "cl" or "hd" match other words
+    ("clear", "closed"): only occurrences of the id are marked, and no
+    section is listed for such matches."""
+    page, _ = box
+    search(page, query)
+    marks = page.eval_on_selector_all(".md-search-result__item mark",
+                                      "ms => ms.map(m => m.textContent)")
+    assert marks and all(query in m.upper() for m in marks), marks
+    assert page.locator(".md-search-result__item h2").count() == 0
+
+
 #: query -> (document, text its result must not show): print-only parts of
 #: a page are not searched (the notice of a printed page holds the page's id,
 #: so it was the excerpt of every search for an id).
@@ -450,8 +463,12 @@ def test_keyboard_reaches_the_results_and_escape_closes(browser: Browser, base_u
 
 _FOCUSED = """() => {
   const e = document.activeElement, r = e.getBoundingClientRect();
+  const search = document.querySelector('.md-search');
   return {tag: e.tagName, id: e.id, inResults: !!e.closest('.md-search__output'),
+          afterSearch: !!(search.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING)
+                       && !search.contains(e),
           shown: r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight
+                 && r.right > 0 && r.left < innerWidth
                  && getComputedStyle(e).visibility !== 'hidden'};
 }"""
 
@@ -461,7 +478,9 @@ _FOCUSED = """() => {
 def test_escape_from_a_result_leaves_no_focus_in_the_closed_search(
         browser: Browser, base_url: str, viewport: dict[str, int]) -> None:
     """Escape pressed on a result (not in the box) closes the search; the Tab
-    order goes on from the search box, never into the hidden results."""
+    order goes on after the search, never into the hidden results. (On a
+    phone the next stops are in Material's closed navigation drawer, off
+    screen: Material's own, not checked here.)"""
     context = browser.new_context(viewport=viewport)
     tab = context.new_page()
     tab.goto(base_url)
@@ -476,7 +495,8 @@ def test_escape_from_a_result_leaves_no_focus_in_the_closed_search(
     for _ in range(3):
         tab.keyboard.press("Tab")
         focused = tab.evaluate(_FOCUSED)
-        assert not focused["inResults"] and focused["shown"], focused
+        assert not focused["inResults"] and focused["afterSearch"], focused
+        assert focused["shown"] or viewport["width"] < 1000, focused
     context.close()
 
 
@@ -520,7 +540,7 @@ def test_skip_to_content_leads_to_the_top_of_the_document(
     }""")
     context.close()
     assert where["inArticle"] and where["focus"] < where["h2"], where
-    assert where["toc"] and "#skb-doc" not in where["toc"], where
+    assert where["toc"] and "#skb.doc" not in where["toc"], where
 
 
 def test_result_opens_with_the_words_highlighted(browser: Browser, base_url: str) -> None:

@@ -210,3 +210,29 @@ def test_interface_in_the_page_language(site: Path) -> None:
             english += 1
             assert placeholder.group(1) == "Search", path
     assert chinese and english, (chinese, english)
+
+
+def test_palette_switch_only_when_there_is_a_choice(repo_site: Path, tmp_path: Path) -> None:
+    """One palette (init's mkdocs.yml): no palette form, whose invisible radio
+    button was a Tab stop. Two (one for the system's dark mode, no toggle):
+    the form, which Material reads to follow the system."""
+    import shutil
+
+    from conftest import SITE_KB, build_kb
+
+    page = (repo_site / "checklists/press/cl-press-001/index.html").read_text("utf-8")
+    assert 'name="__palette"' not in page
+    root = tmp_path / "kb"
+    shutil.copytree(SITE_KB, root)
+    config = root / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    one = "  palette:\n    - scheme: default\n      primary: red\n      accent: amber\n"
+    assert one in text
+    config.write_text(text.replace(one, (
+        "  palette:\n"
+        '    - media: "(prefers-color-scheme: light)"\n      scheme: default\n'
+        '    - media: "(prefers-color-scheme: dark)"\n      scheme: slate\n')), "utf-8")
+    result = build_kb(root, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site/checklists/press/cl-press-001/index.html").read_text("utf-8")
+    assert 'id="__palette_0"' in page and 'id="__palette_1"' in page

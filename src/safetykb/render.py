@@ -490,35 +490,55 @@ def document_html(doc: Document, kb: KnowledgeBase) -> RenderedPage:
 
 
 #: In sanitised HTML: list tags, and a task list's tick box.
-_LIST_TAG = re.compile(r"<(/?)(ul|li)\b([^>]*)>")
-_TICK_BOX = re.compile(r'<input\b[^>]*\bclass="task-list-item-checkbox"[^>]*>')
+_LIST_OR_BOX = re.compile(r'<(/?)(ul|ol|li)\b[^>]*>'
+                          r'|<input\b[^>]*\bclass="task-list-item-checkbox"[^>]*>')
+#: Not searched: by Pagefind, nor by Material's own index (the offline copy).
+_UNSEARCHED = "data-pagefind-ignore data-search-exclude"
 
 
 def answer_columns(body: str, labels: dict[str, str]) -> str:
     """An inspection checklist's page as its sheet: each question is answered
     in Yes / No / N/A boxes at its right (the sheet's columns), not with a
-    tick box, and each list of questions has the column names above it.
-    Screen readers hear "Answer each question Yes, No or N/A." once per list
-    (the boxes are not read out on every item). Runs on the sanitised HTML:
-    the markup is the renderer's own, and none of it is searched."""
+    tick box (its item gets the class ``skb-q``), and each outermost list
+    that holds questions (a ``ul`` or ``ol``, their own or nested under
+    plain items) has the column names above it. Screen readers hear "Answer
+    each question Yes, No or N/A." once per list (the boxes are not read out
+    on every item). Runs on the sanitised HTML: the markup is the
+    renderer's own, and none of it is searched."""
     names = "".join(f'<span aria-hidden="true">{_esc(labels[k])}</span>'
                     for k in ("yes", "no", "na"))
-    head = (f'<p class="skb-answer-head" data-pagefind-ignore>'
+    head = (f'<p class="skb-answer-head" {_UNSEARCHED}>'
             f'<span class="skb-sr">{_esc(labels["answer_each"])}</span>{names}</p>')
-    out: list[str] = []
-    pos = depth = 0
-    for match in _LIST_TAG.finditer(body):
-        closing, tag, attrs = match.groups()
-        if tag == "li":
-            depth = max(0, depth - 1) if closing else depth + 1
-        elif not closing and not depth and attrs == ' class="contains-task-list"':
-            out += [body[pos:match.start()], head,
-                    '<ul class="contains-task-list skb-inspection">']
-            pos = match.end()
-    out.append(body[pos:])
-    boxes = ('<span class="skb-answers" aria-hidden="true" data-pagefind-ignore>'
+    boxes = (f'<span class="skb-answers" aria-hidden="true" {_UNSEARCHED}>'
              + "<span></span>" * 3 + "</span>")
-    return _TICK_BOX.sub(boxes, "".join(out))
+    out: list[str] = []
+    items: list[int] = []  # open list items: their tag's index in ``out``
+    outer: int | None = None  # the open outermost list: where its head would go
+    pos = 0
+    for match in _LIST_OR_BOX.finditer(body):
+        out.append(body[pos:match.start()])
+        pos = match.end()
+        closing, tag = match.group(1), match.group(2)
+        if tag is None:  # a tick box
+            out.append(boxes)
+            if items:
+                out[items[-1]] = out[items[-1]].replace(
+                    'class="task-list-item"', 'class="task-list-item skb-q"', 1)
+            if outer is not None:
+                out[outer] = head
+            continue
+        if tag == "li":
+            if closing:
+                if items:
+                    items.pop()
+            else:
+                items.append(len(out))
+        elif not closing and not items:
+            outer = len(out)
+            out.append("")
+        out.append(match.group(0))
+    out.append(body[pos:])
+    return "".join(out)
 
 
 #: An id written in text: not part of a longer Latin word or id. (Chinese

@@ -84,8 +84,9 @@ log = get_plugin_logger(__name__)
 #: Where the site publishes the JSON Schema of front matter.
 SCHEMA_PATH = "schema/front-matter.json"
 _ID_ATTR = re.compile(r'\sid="([^"]*)"')
-#: The top of a document page (overrides/main.html): where "Skip to content" leads.
-DOC_ANCHOR = "skb-doc"
+#: The top of a document page (overrides/main.html): where "Skip to content"
+#: leads. With a dot, which no heading's anchor has (slugify drops it).
+DOC_ANCHOR = "skb.doc"
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 #: Languages a page's interface (Material's labels) can be shown in.
 PAGE_LANGUAGES = ("en", "zh")

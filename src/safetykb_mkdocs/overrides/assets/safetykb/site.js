@@ -148,14 +148,17 @@
   }
 
   /* An excerpt as DOM nodes: text and <mark> only, whatever the index holds.
-   * One that starts with the heading it stands under (a document's excerpt
-   * opens with its id and title when the query matched them) starts after
-   * it: the heading is not said twice. */
-  function excerpt(html, heading) {
+   * A document's excerpt that opens with the heading above it (its id and
+   * title, then the end of that block: the query matched them) starts after
+   * it: the heading is not said twice. `only`: the words marked must hold
+   * it (an id: "CL-HD-002" is searched by its parts, and "cl" matches
+   * "clear", which is no hit to show). */
+  function excerpt(html, heading, only) {
     var out = document.createElement("p");
     var doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
     doc.body.childNodes.forEach(function (node) {
-      if (node.nodeType === 1 && node.nodeName === "MARK") {
+      if (node.nodeType === 1 && node.nodeName === "MARK" &&
+          (!only || node.textContent.toUpperCase().indexOf(only) >= 0)) {
         var mark = document.createElement("mark");
         mark.textContent = node.textContent;
         out.appendChild(mark);
@@ -164,8 +167,10 @@
       }
     });
     var text = out.textContent, lead = heading ? heading.trim() : "";
-    if (lead && text.trim().indexOf(lead) === 0) {
-      var cut = text.indexOf(lead) + lead.length;
+    var start = text.length - text.replace(/^\s+/, "").length;
+    var after = text.charAt(start + lead.length);
+    if (lead && text.indexOf(lead, start) === start && /^[.,;:\u3002\uff0c]?$/.test(after)) {
+      var cut = start + lead.length;
       cut += /^[\s.,;:\u3002\uff0c]*/.exec(text.slice(cut))[0].length;
       while (cut > 0 && out.firstChild) {
         var first = out.firstChild, len = first.textContent.length;
@@ -191,7 +196,7 @@
     return target.href;
   }
 
-  function link(url, heading, level, text, terms) {
+  function link(url, heading, level, text, terms, only) {
     var a = document.createElement("a");
     a.href = siteUrl(url, terms);
     a.className = "md-search-result__link";
@@ -206,7 +211,7 @@
     var h = document.createElement(level === 1 ? "h1" : "h2");
     h.textContent = heading;
     article.appendChild(h);
-    var p = text ? excerpt(text, heading) : null;
+    var p = text ? excerpt(text, level === 1 ? heading : "", only) : null;
     if (p && p.textContent.trim()) article.appendChild(p);
     a.appendChild(article);
     return a;
@@ -220,6 +225,10 @@
   function show(query, data, partial, gen) {
     onScreen = gen;
     var terms = query.trim();
+    // An id or part of one with a hyphen or a digit (HD-001): only its own
+    // occurrences are marked, and the sections its parts happen to match
+    // ("cl" in "clear") are not listed.
+    var id = ID_LIKE.test(terms) && /[-0-9]/.test(terms) ? terms.toUpperCase() : null;
     var items = document.createDocumentFragment();
     data.forEach(function (d) {
       var li = document.createElement("li");
@@ -228,10 +237,10 @@
       // An archived document's record: its status and successor.
       var note = d.meta && d.meta.status ? " (" + d.meta.status +
         (d.meta.successor ? " \u2192 " + d.meta.successor : "") + ")" : "";
-      li.appendChild(link(d.url, title + note, 1, d.excerpt, terms));
+      li.appendChild(link(d.url, title + note, 1, d.excerpt, terms, id));
       // The sections that match, linked; the one the document's excerpt
       // comes from without that excerpt again.
-      (d.sub_results || []).slice(1, 4).forEach(function (s) {
+      (id ? [] : d.sub_results || []).slice(1, 4).forEach(function (s) {
         if (s.title && s.title !== title) {
           li.appendChild(link(s.url, s.title, 2, s.excerpt === d.excerpt ? "" : s.excerpt, terms));
         }
@@ -323,8 +332,6 @@
     return q.length < 2 || (q.length < 3 && !/[A-Z0-9]/.test(q));
   }
   var running = false, pending = false;
-  /* Focus given back to the box as the search closes: it does not open it. */
-  var quiet = false;
 
   function changed() {
     asked++;
@@ -455,7 +462,7 @@
     input.addEventListener("input", function (e) { if (!e.isComposing) changed(); });
     input.addEventListener("compositionend", changed);
     // Pointing at the box or focusing it starts the engine.
-    input.addEventListener("focus", function () { if (!quiet) open(); load(); });
+    input.addEventListener("focus", function () { open(); load(); });
     input.addEventListener("pointerenter", function () { load(); });
     input.addEventListener("pointerdown", function () { load(); });
     // Closed, the results are out of the Tab order (and the reach of a
@@ -486,14 +493,9 @@
       var at = all.indexOf(document.activeElement);
       if (e.key === "Escape") {
         e.preventDefault();
+        // From a result too: the closed list is inert, so the focus leaves it
+        // (the Tab order goes on after the search, not through hidden links).
         close();
-        // From a result too: the Tab order goes on from the search box, not
-        // from a link of the closed list (hidden: no focus to be seen).
-        if (inList) {
-          quiet = true;
-          input.focus({ preventScroll: true });
-          quiet = false;
-        }
         input.blur();
       } else if (e.key === "ArrowDown" && all.length) {
         e.preventDefault();
