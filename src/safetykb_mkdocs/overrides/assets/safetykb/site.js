@@ -493,9 +493,11 @@
       var at = all.indexOf(document.activeElement);
       if (e.key === "Escape") {
         e.preventDefault();
-        // From a result too: the closed list is inert, so the focus leaves it
-        // (the Tab order goes on after the search, not through hidden links).
+        // From a result too: the closed list is inert (the Tab order goes on
+        // after the search, not through hidden links), and the focus leaves
+        // it now, not at the browser's next rendering update.
         close();
+        if (inList) e.target.blur();
         input.blur();
       } else if (e.key === "ArrowDown" && all.length) {
         e.preventDefault();
