@@ -104,14 +104,19 @@ def test_search_works_from_the_file_system(tab: tuple[Page, list[str]], offline_
     assert not outside, outside
 
 
+def _indexed_text(offline_site: Path, page: str) -> str:
+    """The text Material's index of the offline copy holds for ``page``."""
+    script = (offline_site / "search/search_index.js").read_text("utf-8")
+    index = json.loads(script.removeprefix("var __index = ").rstrip().rstrip(";"))
+    records = [d for d in index["docs"] if d["location"].startswith(page)]
+    assert records, [d["location"] for d in index["docs"]][:20]
+    return " ".join(d["text"] for d in records)
+
+
 def test_offline_index_keeps_table_cells_apart(offline_site: Path) -> None:
     """Material's index reads the page's text: the register's cells must not
     run together ("Checklist1approvedSafety Department...")."""
-    script = (offline_site / "search/search_index.js").read_text("utf-8")
-    index = json.loads(script.removeprefix("var __index = ").rstrip().rstrip(";"))
-    register = [d for d in index["docs"] if d["location"].startswith("reference/register/")]
-    assert register, [d["location"] for d in index["docs"]][:20]
-    text = " ".join(d["text"] for d in register)
+    text = _indexed_text(offline_site, "reference/register/")
     assert "approved" in text
     assert not re.search(r"[0-9a-z](approved|draft)\b", text), text[:400]
 
@@ -120,11 +125,7 @@ def test_offline_index_leaves_out_the_answer_columns(offline_site: Path) -> None
     """The Yes / No / N/A column names of an inspection checklist are not
     text to search: in Material's index (no data-pagefind-ignore there) they
     opened every section's excerpt and matched "yes" everywhere."""
-    script = (offline_site / "search/search_index.js").read_text("utf-8")
-    index = json.loads(script.removeprefix("var __index = ").rstrip().rstrip(";"))
-    page = [d for d in index["docs"] if d["location"].startswith("checklists/lockout/cl-loto-001/")]
-    assert page, [d["location"] for d in index["docs"]][:20]
-    text = " ".join(d["text"] for d in page)
+    text = _indexed_text(offline_site, "checklists/lockout/cl-loto-001/")
     assert "Is stored energy released" in text
     assert "Answer each question Yes, No or N/A." not in text
     assert "N/A" not in text.replace("Yes, No or N/A during", ""), text[:600]
