@@ -20,6 +20,7 @@ from .config import Config, ConfigError, load_config
 from .loader import Progress, load_kb
 from .model import Document, KnowledgeBase, Problem
 from .rules import REGISTRY, Context, Rule, default_levels
+from .rules.base import waived_rules
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: ``safetykb build --today`` reaches the site generator's process through this.
@@ -43,30 +44,6 @@ def one_line(message: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], message)
 
 
-def _default_waivable() -> frozenset[str]:
-    from .rules.fm008_waiver_not_allowed import default_waivable
-
-    return default_waivable()
-
-
-def _waived(doc: Document, config: Config | None = None) -> set[str]:
-    """Rules ``doc`` waives for itself: those of its ``waivers`` with a reason
-    that the configuration's ``waivable`` list allows (the package default's
-    list without a configuration). A waiver of any other rule has no effect;
-    FM008 reports it."""
-    waivers = doc.meta.get("waivers") if doc.fm_ok else None
-    out: set[str] = set()
-    if not isinstance(waivers, list):
-        return out
-    allowed = config.waivable if config is not None else _default_waivable()
-    for waiver in waivers:
-        if isinstance(waiver, dict) and isinstance(waiver.get("rule"), str) \
-                and isinstance(waiver.get("reason"), str) and waiver["reason"].strip() \
-                and waiver["rule"] in allowed:
-            out.add(waiver["rule"])
-    return out
-
-
 def _prepared(rules: Iterable[Rule], kb: KnowledgeBase, today: dt.date,
               by_id: dict[str, list[Document]] | None = None,
               context: type[Context] = Context, **extra: Any
@@ -87,7 +64,7 @@ def _prepared(rules: Iterable[Rule], kb: KnowledgeBase, today: dt.date,
 def _apply(prepared: list[tuple[Rule, str, Context]], doc: Document,
            config: Config) -> list[Problem]:
     problems: list[Problem] = []
-    waived = _waived(doc, config)
+    waived = waived_rules(doc, config)
     for rule, level, ctx in prepared:
         if rule.id in waived:
             continue

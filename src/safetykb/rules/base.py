@@ -71,6 +71,38 @@ class Context:
     def lang(self, doc: Document) -> str:
         return doc.lang or self.config.lang
 
+    def applies(self, rule_id: str, doc: Document) -> bool:
+        """Whether rule ``rule_id`` runs on ``doc``: not off in the
+        configuration, and not waived by the document."""
+        from . import REGISTRY
+
+        rule = REGISTRY.get(rule_id)
+        return (rule is not None and self.config.level(rule_id, rule.level) != "off"
+                and rule_id not in waived_rules(doc, self.config))
+
+
+def waived_rules(doc: Document, config: Config | None = None) -> set[str]:
+    """Rules ``doc`` waives for itself: those of its ``waivers`` with a reason
+    that the configuration's ``waivable`` list allows (the package default's
+    list without a configuration). A waiver of any other rule has no effect;
+    FM008 reports it."""
+    waivers = doc.meta.get("waivers") if doc.fm_ok else None
+    out: set[str] = set()
+    if not isinstance(waivers, list):
+        return out
+    if config is not None:
+        allowed = config.waivable
+    else:
+        from .fm008_waiver_not_allowed import default_waivable
+
+        allowed = default_waivable()
+    for waiver in waivers:
+        if isinstance(waiver, dict) and isinstance(waiver.get("rule"), str) \
+                and isinstance(waiver.get("reason"), str) and waiver["reason"].strip() \
+                and waiver["rule"] in allowed:
+            out.add(waiver["rule"])
+    return out
+
 
 @dataclass
 class HistoryContext(Context):

@@ -46,7 +46,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if review is None or review >= ctx.today:
         return
     effective = parse_date(doc.meta.get("effective"))
-    if effective is not None and review <= effective and _dc001_reports(doc, ctx):
+    if effective is not None and review <= effective and ctx.applies("DC001", doc):
         return  # a review date before the revision's own date: DC001 says so, once
     grace = int(ctx.options["grace_days"])
     late = (ctx.today - review).days
@@ -57,14 +57,3 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
                       message + f" (more than the {grace}-day grace period)", level="error")
         return
     yield Finding(doc.line_of("review_due"), message)
-
-
-
-def _dc001_reports(doc: Document, ctx: Context) -> bool:
-    """DC001 is on and not waived for ``doc``: it reports the dates itself."""
-    from ..linter import _waived
-    from . import REGISTRY
-
-    rule = REGISTRY.get("DC001")
-    return (rule is not None and ctx.config.level("DC001", rule.level) != "off"
-            and "DC001" not in _waived(doc, ctx.config))
